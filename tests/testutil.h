@@ -1,0 +1,69 @@
+/* Minimal test helpers shared by the test programs.
+ *
+ *   CHECK(cond)            record a failure (with file:line) and go on
+ *   CHECK_EQ_INT(a, b)     integers
+ *   CHECK_STR(a, b)        strings (NULL-safe)
+ *   SKIP(why)              exit 77: meson reports the test as skipped
+ *   return test_summary(); at the end of main()
+ */
+#ifndef QUIRE_TESTUTIL_H
+#define QUIRE_TESTUTIL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int test_failures;
+static int test_checks;
+
+#define CHECK(cond)                                                                    \
+    do {                                                                               \
+        test_checks++;                                                                 \
+        if (!(cond)) {                                                                 \
+            test_failures++;                                                           \
+            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);   \
+        }                                                                              \
+    } while (0)
+
+#define CHECK_EQ_INT(a, b)                                                             \
+    do {                                                                               \
+        long long va_ = (long long)(a), vb_ = (long long)(b);                          \
+        test_checks++;                                                                 \
+        if (va_ != vb_) {                                                              \
+            test_failures++;                                                           \
+            fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__,      \
+                    __LINE__, #a, va_, #b, vb_);                                       \
+        }                                                                              \
+    } while (0)
+
+#define CHECK_STR(a, b)                                                                \
+    do {                                                                               \
+        const char *sa_ = (a), *sb_ = (b);                                             \
+        test_checks++;                                                                 \
+        if (!sa_ || !sb_ ? sa_ != sb_ : strcmp(sa_, sb_) != 0) {                       \
+            test_failures++;                                                           \
+            fprintf(stderr, "%s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__,        \
+                    __LINE__, #a, sa_ ? sa_ : "(null)", sb_ ? sb_ : "(null)");         \
+        }                                                                              \
+    } while (0)
+
+#define SKIP(why)                                                                      \
+    do {                                                                               \
+        fprintf(stderr, "SKIP: %s\n", why);                                            \
+        exit(77);                                                                      \
+    } while (0)
+
+static inline int test_summary(void)
+{
+    fprintf(stderr, "%d checks, %d failed\n", test_checks, test_failures);
+    return test_failures ? 1 : 0;
+}
+
+/* Path of ../shared (QUIRE_SHARED from meson), or NULL when absent. */
+static inline const char *test_shared_dir(void)
+{
+    const char *s = getenv("QUIRE_SHARED");
+    return s && *s ? s : NULL;
+}
+
+#endif
