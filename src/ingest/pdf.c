@@ -353,9 +353,27 @@ typedef struct furn {
     int last_page;
 } furn;
 
+/* Running headers and footers sit in the top or bottom 12% of the page, on
+ * one of the first two (last two) printed rows: a table at the top of a
+ * page is not a header even when the next page starts with one too. */
 static bool in_band(const pdf_page *pg, const pdf_frag *f)
 {
-    return f->y1 < pg->height * 0.12 || f->y0 > pg->height * 0.88;
+    bool top = f->y1 < pg->height * 0.12, bottom = f->y0 > pg->height * 0.88;
+    if (!top && !bottom) return false;
+    double rows[2];
+    int nrows = 0;
+    for (size_t i = 0; i < pg->n; i++) {
+        const pdf_frag *g = &pg->frags[i];
+        bool beyond = top ? g->y1 < f->y0 - 1 : g->y0 > f->y1 + 1;
+        if (!beyond) continue;
+        double y = top ? g->y0 : g->y1;
+        int j = 0;
+        while (j < nrows && fabs(rows[j] - y) > 3) j++;
+        if (j < nrows) continue;
+        if (nrows == 1) return false; /* a second distinct row beyond f */
+        rows[nrows++] = y;
+    }
+    return true;
 }
 
 /* Mark running headers, footers and page numbers as dropped; infer printed
@@ -803,6 +821,11 @@ static quire_status emit_page(emit_state *es, pdf_page *pg)
     quire_status rc = pdf_layout_page(pg->frags, pg->n, &lay);
     if (rc) return rc;
 #ifdef PDF_DEBUG
+    if (getenv("PDF_DEBUG") && atoi(getenv("PDF_DEBUG")) == es->page + 1 && getenv("PDF_FRAGS"))
+        for (size_t i = 0; i < pg->n; i++) {
+            const pdf_frag *f = &pg->frags[i];
+            fprintf(stderr, "F [%.1f %.1f %.1f %.1f] s%.1f%s%s %s\n", f->x0, f->y0, f->x1, f->y1, f->size, f->bold ? "B" : "", f->drop ? "D" : "", f->text);
+        }
     if (getenv("PDF_DEBUG") && atoi(getenv("PDF_DEBUG")) == es->page + 1)
         for (size_t i = 0; i < lay.nlines; i++) {
             const pdf_line *l = &lay.lines[i];

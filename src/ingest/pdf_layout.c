@@ -252,6 +252,25 @@ static bool try_table(ctx *c, size_t *ids, size_t n, const double *cuts, size_t 
         chars[i] = fr->len;
         widths[i] = fr->x1 - fr->x0;
     }
+    /* body text fills its column; table cells rarely do */
+    double cx0[17], cx1[17];
+    for (size_t j = 0; j <= k; j++) {
+        cx0[j] = INFINITY;
+        cx1[j] = -INFINITY;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const pdf_frag *fr = &c->f[ids[i]];
+        int j = col_of(cuts, k, fr->x0);
+        cx0[j] = fmin(cx0[j], fr->x0);
+        cx1[j] = fmax(cx1[j], fr->x1);
+    }
+    size_t full = 0;
+    for (size_t i = 0; i < n; i++) {
+        const pdf_frag *fr = &c->f[ids[i]];
+        int j = col_of(cuts, k, fr->x0);
+        if (fr->len > 25 && fr->x1 - fr->x0 > 0.8 * (cx1[j] - cx0[j])) full++;
+    }
+    if (full * 100 > n * 15) goto out;
     qsort(chars, n, sizeof *chars, cmp_size);
     size_t med_chars = chars[n / 2];
     for (size_t i = 0; i < n; i++) chars[i] = (size_t)(widths[i] * 16);
