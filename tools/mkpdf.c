@@ -36,15 +36,15 @@
 /* A4 in PostScript points and the page frame. */
 #define PAGE_W 595.276
 #define PAGE_H 841.890
-#define MARGIN_X 66.0
-#define MARGIN_TOP 64.0
-#define MARGIN_BOTTOM 78.0
+#define MARGIN_X 58.0
+#define MARGIN_TOP 58.0
+#define MARGIN_BOTTOM 72.0
 #define FOOTER_Y (PAGE_H - 44.0)
 #define TEXT_W (PAGE_W - 2 * MARGIN_X)
-#define LEADING 2.6 /* extra points between lines of body text */
+#define LEADING 2.0 /* extra points between lines of body text */
 
-#define FONT_BODY "DejaVu Serif 10.5"
-#define FONT_MONO "DejaVu Sans Mono 8.6"
+#define FONT_BODY "DejaVu Serif 10"
+#define FONT_MONO "DejaVu Sans Mono 8.2"
 #define FONT_FOOT "DejaVu Sans 8"
 #define FONT_H1 "DejaVu Sans Bold 20"
 #define FONT_H2 "DejaVu Sans Bold 14"
@@ -487,11 +487,12 @@ static void render_item(render *r, const block *b)
     PangoLayoutIter *it = pango_layout_get_iter(body);
     PangoRectangle logical;
     pango_layout_iter_get_line_extents(it, NULL, &logical);
+    double base = (double)(pango_layout_iter_get_baseline(it) - logical.y) / PANGO_SCALE;
     pango_layout_iter_free(it);
     need(r, (double)logical.height / PANGO_SCALE);
     /* the label shares the baseline of the item's first line */
-    cairo_move_to(r->cr, MARGIN_X + 4, r->y);
-    pango_cairo_show_layout(r->cr, lab);
+    cairo_move_to(r->cr, MARGIN_X + 4, r->y + base);
+    pango_cairo_show_layout_line(r->cr, pango_layout_get_line_readonly(lab, 0));
     flow_layout(r, body, MARGIN_X + indent, false);
     r->y += 2.5;
     g_object_unref(lab);
