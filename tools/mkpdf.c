@@ -36,15 +36,15 @@
 /* A4 in PostScript points and the page frame. */
 #define PAGE_W 595.276
 #define PAGE_H 841.890
-#define MARGIN_X 58.0
-#define MARGIN_TOP 58.0
-#define MARGIN_BOTTOM 72.0
+#define MARGIN_X 68.0
+#define MARGIN_TOP 64.0
+#define MARGIN_BOTTOM 76.0
 #define FOOTER_Y (PAGE_H - 44.0)
 #define TEXT_W (PAGE_W - 2 * MARGIN_X)
-#define LEADING 2.0 /* extra points between lines of body text */
+#define LEADING 2.6 /* extra points between lines of body text */
 
-#define FONT_BODY "DejaVu Serif 10"
-#define FONT_MONO "DejaVu Sans Mono 8.2"
+#define FONT_BODY "DejaVu Serif 10.5"
+#define FONT_MONO "DejaVu Sans Mono 8.8"
 #define FONT_FOOT "DejaVu Sans 8"
 #define FONT_H1 "DejaVu Sans Bold 20"
 #define FONT_H2 "DejaVu Sans Bold 14"
@@ -75,6 +75,7 @@ typedef struct {
 typedef struct {
     cairo_surface_t *surface;
     cairo_t *cr;
+    PangoContext *pctx; /* at 72 dpi: font sizes are PDF points */
     bool outline;     /* pass 2 only: write bookmarks */
     int page;         /* 1-based current page */
     int total_pages;  /* from pass 1; 0 in pass 1 */
@@ -343,7 +344,7 @@ static void inline_markup(GString *out, const char *s, size_t n, int depth)
 static PangoLayout *make_layout(render *r, const char *text, const char *font, double width,
                                 bool inline_md)
 {
-    PangoLayout *lay = pango_cairo_create_layout(r->cr);
+    PangoLayout *lay = pango_layout_new(r->pctx);
     PangoFontDescription *fd = pango_font_description_from_string(font);
     pango_layout_set_font_description(lay, fd);
     pango_font_description_free(fd);
@@ -531,8 +532,20 @@ static void render_table(render *r, const block *b)
     }
     for (size_t c = 0; c < ncols; c++)
         sum += natural[c];
-    for (size_t c = 0; c < ncols; c++)
-        width[c] = sum > TEXT_W ? natural[c] * TEXT_W / sum : natural[c];
+    /* Too wide: narrow columns keep their width, wide ones share the rest. */
+    double fair = TEXT_W / (double)ncols, narrow = 0, wide = 0;
+    for (size_t c = 0; c < ncols; c++) {
+        if (natural[c] <= fair)
+            narrow += natural[c];
+        else
+            wide += natural[c];
+    }
+    for (size_t c = 0; c < ncols; c++) {
+        if (sum <= TEXT_W || natural[c] <= fair)
+            width[c] = natural[c];
+        else
+            width[c] = natural[c] * (TEXT_W - narrow) / wide;
+    }
 
     space(r, 4);
     cairo_set_line_width(r->cr, 0.5);
@@ -638,6 +651,15 @@ static cairo_status_t discard_write(void *closure, const unsigned char *data, un
     return CAIRO_STATUS_SUCCESS;
 }
 
+/* Pango's cairo contexts default to 96 dpi; PDF user space is in points, so
+ * 72 dpi makes "10.5" mean 10.5 pt. Caller unrefs. */
+static PangoContext *make_context(cairo_t *cr)
+{
+    PangoContext *ctx = pango_cairo_create_context(cr);
+    pango_cairo_context_set_resolution(ctx, 72.0);
+    return ctx;
+}
+
 /* The first H1's text without inline markers, or the file's base name. */
 static gchar *doc_title(GPtrArray *blocks, const char *path)
 {
@@ -683,7 +705,9 @@ int main(int argc, char **argv)
     render r = {0};
     r.surface = cairo_pdf_surface_create_for_stream(discard_write, NULL, PAGE_W, PAGE_H);
     r.cr = cairo_create(r.surface);
+    r.pctx = make_context(r.cr);
     int pages = render_blocks(&r, blocks);
+    g_object_unref(r.pctx);
     cairo_destroy(r.cr);
     cairo_surface_destroy(r.surface);
 
@@ -699,7 +723,9 @@ int main(int argc, char **argv)
     cairo_pdf_surface_set_metadata(r.surface, CAIRO_PDF_METADATA_MOD_DATE,
                                    "2026-01-01T00:00:00Z");
     r.cr = cairo_create(r.surface);
+    r.pctx = make_context(r.cr);
     int pages2 = render_blocks(&r, blocks);
+    g_object_unref(r.pctx);
     cairo_destroy(r.cr);
     cairo_surface_finish(r.surface);
     cairo_status_t st = cairo_surface_status(r.surface);
