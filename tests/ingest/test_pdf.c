@@ -1,0 +1,432 @@
+/* PDF extraction on PDFs that this test draws with cairo: two columns with
+ * aligned baselines, running headers, page numbers, margin line numbers,
+ * end-of-line hyphenation, a ligature glyph, headings, a table, a
+ * references section, page labels, a page without text; then bad PDFs.
+ * Skips (77) when cairo is not available. */
+#include "quire/ingest.h"
+#include "../testutil.h"
+
+#ifndef QUIRE_HAVE_CAIRO
+int main(void)
+{
+    SKIP("built without cairo: cannot draw test PDFs");
+}
+#else
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct membuf {
+    unsigned char *data;
+    size_t len, cap;
+} membuf;
+
+static cairo_status_t write_mem(void *closure, const unsigned char *data, unsigned int length)
+{
+    membuf *m = closure;
+    if (m->len + length > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 65536;
+        while (cap < m->len + length) cap *= 2;
+        unsigned char *p = realloc(m->data, cap);
+        if (!p) return CAIRO_STATUS_NO_MEMORY;
+        m->data = p;
+        m->cap = cap;
+    }
+    memcpy(m->data + m->len, data, length);
+    m->len += length;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+static void text_at(cairo_t *cr, double x, double y, double size, int bold, const char *s)
+{
+    cairo_select_font_face(cr, "DejaVu Serif", CAIRO_FONT_SLANT_NORMAL,
+                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+    cairo_move_to(cr, x, y);
+    cairo_show_text(cr, s);
+}
+
+static void furniture(cairo_t *cr, int page)
+{
+    text_at(cr, 200, 40, 8, 0, "Journal of Reproducible Test Documents");
+    char num[8];
+    snprintf(num, sizeof num, "%d", page);
+    text_at(cr, 300, 760, 9, 0, num);
+}
+
+/* Page 1: title, then two columns whose lines share baselines. */
+static const char *left_col[] = {
+    "The apple harvest was distrib-",
+    "uted across many apple farms,",
+    "using state-of-the-",
+    "art apple \xEF\xAC\x81lters for every",       /* U+FB01 "ﬁ" ligature glyph */
+    "apple in the \xEF\xAC\x81" "eld.",
+    NULL,
+};
+static const char *left_col2[] = {
+    "Apple growers met in spring to",
+    "compare apple yields and to plan",
+    "the next apple season together.",
+    NULL,
+};
+static const char *right_col[] = {
+    "Orange groves need warm winters",
+    "and every orange tree is watered",
+    "twice a week by the orange team.",
+    NULL,
+};
+static const char *right_col2[] = {
+    "We sample one orange tree out of",
+    "ten and weigh each orange picked",
+    "from it on the same morning.",
+    NULL,
+};
+
+static void column(cairo_t *cr, double x, double *y, const char *const *lines)
+{
+    for (int i = 0; lines[i]; i++) {
+        text_at(cr, x, *y, 10, 0, lines[i]);
+        *y += 13;
+    }
+}
+
+static membuf make_paper(void)
+{
+    membuf m = {0};
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_mem, &m, 612, 792);
+    cairo_t *cr = cairo_create(s);
+
+    /* page 1 */
+    cairo_pdf_surface_set_page_label(s, "i");
+    furniture(cr, 1);
+    text_at(cr, 150, 100, 20, 1, "Sampling Fruit for Quire Tests");
+    text_at(cr, 250, 130, 11, 0, "A. Tester, B. Checker");
+    double yl = 180, yr = 180;
+    text_at(cr, 72, yl, 14, 1, "1 Introduction");
+    text_at(cr, 330, yr, 14, 1, "2 Method");
+    yl += 22;
+    yr += 22;
+    int ln = 1;
+    for (double y = yl; y < yl + 13 * 5; y += 13) {
+        char num[8];
+        snprintf(num, sizeof num, "%d", ln++);
+        text_at(cr, 30, y, 7, 0, num); /* line numbers in the left margin */
+    }
+    column(cr, 72, &yl, left_col);
+    column(cr, 330, &yr, right_col);
+    yl += 10;
+    yr += 10;
+    text_at(cr, 330, yr, 12, 1, "2.1 Sampling");
+    yr += 20;
+    column(cr, 72, &yl, left_col2);
+    column(cr, 330, &yr, right_col2);
+    cairo_show_page(cr);
+
+    /* page 2: results table, references */
+    cairo_pdf_surface_set_page_label(s, "ii");
+    furniture(cr, 2);
+    text_at(cr, 72, 100, 14, 1, "3 Results");
+    text_at(cr, 72, 125, 10, 0, "The table below lists the scores that each model obtained on the fruit.");
+    static const char *cells[4][3] = {
+        {"Model", "Score", "Time"},
+        {"alpha", "0.91", "12"},
+        {"beta", "0.87", "15"},
+        {"gamma", "0.78", "9"},
+    };
+    for (int r = 0; r < 4; r++)
+        for (int c = 0; c < 3; c++) text_at(cr, 72 + 150 * c, 160 + 15 * r, 10, r == 0, cells[r][c]);
+    text_at(cr, 72, 250, 10, 0, "The alpha model is the best of the three on every kind of fruit.");
+    text_at(cr, 72, 290, 14, 1, "References");
+    text_at(cr, 72, 312, 10, 0, "[1] A. Tester. Counting apples by hand. Fruit Journal, 2020.");
+    text_at(cr, 72, 327, 10, 0, "[2] B. Checker. Oranges at scale. Citrus Press, 2021.");
+    cairo_show_page(cr);
+
+    /* page 3: no text at all (a scanned page would look like this) */
+    cairo_pdf_surface_set_page_label(s, "iii");
+    cairo_rectangle(cr, 100, 100, 300, 400);
+    cairo_fill(cr);
+    cairo_show_page(cr);
+
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    cairo_surface_destroy(s);
+    return m;
+}
+
+static membuf make_image_only(int pages)
+{
+    membuf m = {0};
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_mem, &m, 300, 300);
+    cairo_t *cr = cairo_create(s);
+    for (int p = 0; p < pages; p++) {
+        cairo_rectangle(cr, 10, 10, 100 + p, 100);
+        cairo_fill(cr);
+        cairo_show_page(cr);
+    }
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    cairo_surface_destroy(s);
+    return m;
+}
+
+static membuf make_pages(int pages)
+{
+    membuf m = {0};
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_mem, &m, 300, 300);
+    cairo_t *cr = cairo_create(s);
+    for (int p = 0; p < pages; p++) {
+        text_at(cr, 20, 100, 10, 0, "Every page of this file says the same plain words.");
+        cairo_show_page(cr);
+    }
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    cairo_surface_destroy(s);
+    return m;
+}
+
+static const quire_segment *find_seg(const quire_doc *doc, const char *needle)
+{
+    for (size_t i = 0; i < doc->nsegs; i++) {
+        const quire_segment *s = &doc->segs[i];
+        size_t n = strlen(needle);
+        for (size_t k = s->start; k + n <= s->end; k++)
+            if (!memcmp(doc->text + k, needle, n)) return s;
+    }
+    return NULL;
+}
+
+static char *seg_text(const quire_doc *doc, const quire_segment *s)
+{
+    if (!s) return NULL;
+    size_t n = s->end - s->start;
+    char *t = malloc(n + 1);
+    memcpy(t, doc->text + s->start, n);
+    t[n] = '\0';
+    return t;
+}
+
+static const char *last_of(const char *hay, const char *needle)
+{
+    const char *last = NULL;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) last = p;
+    return last;
+}
+
+static void test_paper(void)
+{
+    membuf m = make_paper();
+    CHECK(m.len > 1000);
+    const char *keep = getenv("QUIRE_TEST_KEEP_PDF"); /* to look at the drawn file */
+    if (keep) {
+        FILE *f = fopen(keep, "wb");
+        if (f) {
+            fwrite(m.data, 1, m.len, f);
+            fclose(f);
+        }
+    }
+    quire_doc *doc = NULL;
+    quire_error err;
+    quire_status rc = quire_extract_pdf(m.data, m.len, NULL, &doc, &err);
+    CHECK_EQ_INT(rc, QUIRE_OK);
+    if (rc) {
+        fprintf(stderr, "extract: %s\n", quire_error_message(&err));
+        free(m.data);
+        return;
+    }
+    const char *t = doc->text;
+
+    /* column order on page 1: all of the left column before any of the right */
+    CHECK(doc->npages >= 1);
+    char *page1 = strndup(t + doc->pages[0].start, doc->pages[0].end - doc->pages[0].start);
+    const char *last_apple = last_of(page1, "apple");
+    const char *first_orange = strstr(page1, "orange");
+    CHECK(last_apple && first_orange && last_apple < first_orange);
+    free(page1);
+
+    /* hard wraps joined, hyphenation undone, real hyphens kept, ligature
+     * expanded, margin line numbers gone */
+    char *p1 = seg_text(doc, find_seg(doc, "harvest"));
+    CHECK_STR(p1, "The apple harvest was distributed across many apple farms, using "
+                  "state-of-the-art apple filters for every apple in the field.");
+    free(p1);
+    CHECK(strstr(t, "\xEF\xAC\x81") == NULL);
+    char *p2 = seg_text(doc, find_seg(doc, "growers"));
+    CHECK_STR(p2, "Apple growers met in spring to compare apple yields and to plan the next "
+                  "apple season together.");
+    free(p2);
+
+    /* running header and page numbers dropped */
+    CHECK(strstr(t, "Journal of Reproducible") == NULL);
+    for (size_t i = 0; i < doc->nsegs; i++) {
+        const quire_segment *s = &doc->segs[i];
+        CHECK(!(s->end - s->start <= 2 && doc->text[s->start] >= '0' && doc->text[s->start] <= '9'));
+    }
+
+    /* title and headings with section paths */
+    CHECK_STR(doc->title, "Sampling Fruit for Quire Tests");
+    const quire_segment *ts = find_seg(doc, "Sampling Fruit");
+    CHECK(ts && (ts->flags & QUIRE_SEG_TITLE));
+    const quire_segment *h = find_seg(doc, "2.1 Sampling");
+    CHECK(h && (h->flags & QUIRE_SEG_HEADING) && h->level == 2);
+    const quire_segment *s = find_seg(doc, "weigh each orange");
+    CHECK(s && s->section && !strcmp(s->section, "2 Method > 2.1 Sampling"));
+    CHECK(s && s->page == 1);
+    const quire_segment *intro = find_seg(doc, "harvest");
+    CHECK(intro && intro->section && !strcmp(intro->section, "1 Introduction"));
+
+    /* table rows in order, cells joined with " | " */
+    const quire_segment *r0 = find_seg(doc, "Model | Score | Time");
+    const quire_segment *r1 = find_seg(doc, "alpha | 0.91 | 12");
+    const quire_segment *r2 = find_seg(doc, "beta | 0.87 | 15");
+    const quire_segment *r3 = find_seg(doc, "gamma | 0.78 | 9");
+    CHECK(r0 && r1 && r2 && r3);
+    CHECK(r0 && r1 && r2 && r3 && r0 < r1 && r1 < r2 && r2 < r3);
+    CHECK(r1 && (r1->flags & QUIRE_SEG_TABLE) && r1->page == 2);
+    CHECK(r1 && r1->section && !strcmp(r1->section, "3 Results"));
+    const quire_segment *after = find_seg(doc, "best of the three");
+    CHECK(after && !(after->flags & QUIRE_SEG_TABLE) && r3 < after);
+
+    /* references tagged */
+    const quire_segment *ref = find_seg(doc, "Counting apples by hand");
+    CHECK(ref && (ref->flags & QUIRE_SEG_REFERENCES));
+    const quire_segment *ref2 = find_seg(doc, "Oranges at scale");
+    CHECK(ref2 && (ref2->flags & QUIRE_SEG_REFERENCES) && ref2 != ref);
+    CHECK(after && !(after->flags & QUIRE_SEG_REFERENCES));
+
+    /* pages: labels, and the page without text reported */
+    CHECK_EQ_INT(doc->npages, 3);
+    if (doc->npages == 3) {
+        CHECK_STR(doc->pages[0].label, "i");
+        CHECK_STR(doc->pages[1].label, "ii");
+        CHECK(doc->pages[0].has_text && doc->pages[1].has_text);
+        CHECK(!doc->pages[2].has_text);
+    }
+    CHECK(doc->warnings && strstr(doc->warnings, "page 3"));
+    quire_doc_free(doc);
+    free(m.data);
+}
+
+typedef struct thread_arg {
+    const membuf *m;
+    char *text;
+} thread_arg;
+
+static void *extract_thread(void *arg)
+{
+    thread_arg *a = arg;
+    for (int i = 0; i < 5; i++) {
+        quire_doc *doc = NULL;
+        if (quire_extract_pdf(a->m->data, a->m->len, NULL, &doc, NULL) == QUIRE_OK) {
+            free(a->text);
+            a->text = strdup(doc->text);
+        }
+        quire_doc_free(doc);
+    }
+    return NULL;
+}
+
+/* Two threads on distinct documents give the same text as one. */
+static void test_threads(void)
+{
+    membuf a = make_paper(), b = make_pages(4);
+    quire_doc *da = NULL, *db = NULL;
+    CHECK_EQ_INT(quire_extract_pdf(a.data, a.len, NULL, &da, NULL), QUIRE_OK);
+    CHECK_EQ_INT(quire_extract_pdf(b.data, b.len, NULL, &db, NULL), QUIRE_OK);
+    thread_arg ta = {&a, NULL}, tb = {&b, NULL};
+    pthread_t t1, t2;
+    pthread_create(&t1, NULL, extract_thread, &ta);
+    pthread_create(&t2, NULL, extract_thread, &tb);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    CHECK(da && ta.text && !strcmp(da->text, ta.text));
+    CHECK(db && tb.text && !strcmp(db->text, tb.text));
+    free(ta.text);
+    free(tb.text);
+    quire_doc_free(da);
+    quire_doc_free(db);
+    free(a.data);
+    free(b.data);
+}
+
+static quire_status extract(const void *data, size_t len, const quire_extract_opts *o,
+                            quire_error *err)
+{
+    quire_doc *doc = NULL;
+    quire_error_clear(err);
+    quire_status rc = quire_extract_pdf(data, len, o, &doc, err);
+    if (rc) {
+        CHECK(doc == NULL);
+        CHECK(err->msg[0] != '\0');
+    }
+    quire_doc_free(doc);
+    return rc;
+}
+
+static void test_bad_pdfs(void)
+{
+    quire_error err;
+    static const char notpdf[] = "hello, this is not a PDF at all";
+    CHECK_EQ_INT(extract(notpdf, sizeof notpdf - 1, NULL, &err), QUIRE_ERR_FORMAT);
+
+    /* garbage after a PDF header */
+    unsigned char junk[4096];
+    memcpy(junk, "%PDF-1.5\n", 9);
+    uint32_t x = 12345;
+    for (size_t i = 9; i < sizeof junk; i++) {
+        x = x * 1103515245u + 12345u;
+        junk[i] = (unsigned char)(x >> 16);
+    }
+    CHECK_EQ_INT(extract(junk, sizeof junk, NULL, &err), QUIRE_ERR_FORMAT);
+
+    /* zero pages: a hand-written, well-formed catalogue with no pages */
+    static const char zero[] =
+        "%PDF-1.4\n"
+        "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        "2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+        "trailer << /Root 1 0 R /Size 3 >>\n%%EOF\n";
+    quire_status rc = extract(zero, sizeof zero - 1, NULL, &err);
+    CHECK_EQ_INT(rc, QUIRE_ERR_FORMAT);
+
+    /* truncated files: never a crash; a cut header is a format error */
+    membuf m = make_paper();
+    CHECK_EQ_INT(extract(m.data, 20, NULL, &err), QUIRE_ERR_FORMAT);
+    for (size_t cut = 64; cut < m.len; cut += m.len / 7) {
+        rc = extract(m.data, cut, NULL, &err);
+        CHECK(rc == QUIRE_OK || rc == QUIRE_ERR_FORMAT || rc == QUIRE_ERR_NO_TEXT);
+    }
+
+    /* too many pages, and the time budget */
+    quire_extract_opts o;
+    quire_extract_opts_default(&o);
+    o.max_pages = 2;
+    CHECK_EQ_INT(extract(m.data, m.len, &o, &err), QUIRE_ERR_TOO_BIG);
+    CHECK(strstr(err.msg, "3 pages") != NULL);
+    quire_extract_opts_default(&o);
+    o.time_limit_s = 1e-9;
+    CHECK_EQ_INT(extract(m.data, m.len, &o, &err), QUIRE_ERR_TIMEOUT);
+    quire_extract_opts_default(&o);
+    o.max_text_bytes = 100;
+    CHECK_EQ_INT(extract(m.data, m.len, &o, &err), QUIRE_ERR_TOO_BIG);
+    free(m.data);
+
+    /* only images: nothing to index */
+    membuf img = make_image_only(3);
+    CHECK_EQ_INT(extract(img.data, img.len, NULL, &err), QUIRE_ERR_NO_TEXT);
+    CHECK(strstr(err.msg, "no text layer") != NULL);
+    free(img.data);
+}
+
+int main(void)
+{
+    cairo_surface_t *probe = cairo_image_surface_create(CAIRO_FORMAT_A8, 4, 4);
+    if (cairo_surface_status(probe) != CAIRO_STATUS_SUCCESS) SKIP("cairo cannot draw");
+    cairo_surface_destroy(probe);
+    test_paper();
+    test_threads();
+    test_bad_pdfs();
+    return test_summary();
+}
+#endif
