@@ -846,6 +846,9 @@ static quire_status emit_page(emit_state *es, pdf_page *pg)
     if (!es->title_done && es->page == 0) {
         for (size_t i = 0; i < lay.nlines; i++) {
             const pdf_line *l = &lay.lines[i];
+            const pdf_frag *f = &pg->frags[lay.order[l->first]];
+            numbering nb = parse_numbering(f->text);
+            if (nb.depth || word_is(f->text, f->len, known_words)) continue; /* a section */
             if (l->y0 < pg->height * 0.5 && l->size > title_size) title_size = l->size;
         }
         if (title_size < es->cx->body * 1.2) title_size = 0;
