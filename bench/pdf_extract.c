@@ -5,7 +5,8 @@
  * With -j, files are shared out to THREADS threads (documents in parallel,
  * as `quire add` does). --dump prints each document's blocks with their
  * page, flags and section path (for people checking the reading order).
- * Prints one summary line per file on stderr and a total on stdout.
+ * Prints failures on stderr and one total line on stdout (with the peak
+ * resident memory of the process, from getrusage).
  */
 #include "quire/ingest.h"
 #include "util/fileio.h"
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 typedef struct job {
     char **files;
@@ -91,6 +93,9 @@ int main(int argc, char **argv)
     pthread_t tid[64];
     for (int t = 0; t < threads; t++) pthread_create(&tid[t], NULL, worker, &j);
     for (int t = 0; t < threads; t++) pthread_join(tid[t], NULL);
-    printf("files %d failed %d text_bytes %ld\n", j.nfiles, (int)j.failed, (long)j.bytes);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("files %d failed %d text_bytes %ld peak_rss_kb %ld\n", j.nfiles, (int)j.failed,
+           (long)j.bytes, (long)ru.ru_maxrss);
     return 0;
 }
