@@ -851,7 +851,7 @@ static quire_status emit_page(emit_state *es, pdf_page *pg)
             if (nb.depth || word_is(f->text, f->len, known_words)) continue; /* a section */
             if (l->y0 < pg->height * 0.5 && l->size > title_size) title_size = l->size;
         }
-        if (title_size < es->cx->body * 1.2) title_size = 0;
+        if (title_size < es->cx->body * 1.12 + 0.3) title_size = 0;
     }
 
     for (size_t i = 0; i < lay.nlines && !rc; i++) {
@@ -945,11 +945,46 @@ static bool junk_title(const char *t)
     return bad;
 }
 
+/* Does page p's text contain the title (ASCII case and spacing ignored)? */
+static bool title_on_page(const quire_doc *doc, size_t p)
+{
+    const quire_page *pg = &doc->pages[p];
+    const char *t = doc->title;
+    size_t tl = strlen(t);
+    if (tl > 40) tl = 40; /* its start is enough */
+    for (size_t i = pg->start; i < pg->end; i++) {
+        size_t a = i, b = 0;
+        while (a < pg->end && b < tl) {
+            if (doc->text[a] == ' ' || doc->text[a] == '\n') { a++; continue; }
+            if (t[b] == ' ') { b++; continue; }
+            if (g_ascii_tolower(doc->text[a]) != g_ascii_tolower(t[b])) break;
+            a++;
+            b++;
+        }
+        if (b == tl) return true;
+    }
+    return false;
+}
+
+/* Metadata strings sometimes carry markup ("<Emphasis Type=...>"). */
+static void strip_tags(char *s)
+{
+    char *w = s;
+    bool in = false;
+    for (char *r = s; *r; r++) {
+        if (*r == '<') in = true;
+        else if (*r == '>' && in) in = false;
+        else if (!in) *w++ = *r;
+    }
+    *w = '\0';
+}
+
 static quire_status set_metadata(PopplerDocument *pd, quire_doc *doc)
 {
     quire_status rc = QUIRE_OK;
     gchar *title = poppler_document_get_title(pd);
     gchar *author = poppler_document_get_author(pd);
+    if (title) strip_tags(title);
     if (title && !junk_title(title)) rc = quire_doc_set_meta(doc, "title", g_strstrip(title));
     if (!rc && author && *g_strstrip(author)) rc = quire_doc_set_meta(doc, "authors", author);
     g_free(title);
@@ -1146,7 +1181,10 @@ quire_status quire_extract_pdf(const void *data, size_t len, const quire_extract
         rc = emit_page(&es, pg);
     }
     if (rc) goto fail;
-    if (!doc->title) {
+    /* The metadata title is often a file name or a section of the paper
+     * ("System Model"): keep it only when page 1 shows it. */
+    if (doc->title && doc->npages && !title_on_page(doc, 0)) rc = quire_doc_set_meta(doc, "title", NULL);
+    if (!rc && !doc->title) {
         for (size_t i = 0; i < doc->nsegs; i++) {
             if (!(doc->segs[i].flags & QUIRE_SEG_TITLE)) continue;
             const quire_segment *sg = &doc->segs[i];
