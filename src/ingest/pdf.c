@@ -729,6 +729,15 @@ static quire_status para_join(pdf_ctx *cx, para *p, const char *s, size_t len)
     return rc ? rc : buf_append(b, s, len);
 }
 
+/* A block of the current page, held until the page is complete. */
+typedef struct pblock {
+    char *text;
+    size_t len;
+    unsigned flags;
+    int level;
+    bool label;            /* short, no sentence: could be text inside a figure */
+} pblock;
+
 typedef struct emit_state {
     pdf_ctx *cx;
     quire_doc *doc;
@@ -736,6 +745,8 @@ typedef struct emit_state {
     bool title_done;
     bool front;            /* no numbered or named section heading seen yet */
     int page;              /* 0-based */
+    pblock *blocks;        /* this page's blocks */
+    size_t nblocks, blocks_alloc;
 } emit_state;
 
 static quire_status para_flush(emit_state *es, para *p)
@@ -746,10 +757,10 @@ static quire_status para_flush(emit_state *es, para *p)
         size_t len = p->text.len;
         unsigned flags = p->flags;
         bool keep = true;
+        size_t words = count_words(s, len);
         if (!(flags & (QUIRE_SEG_HEADING | QUIRE_SEG_TITLE | QUIRE_SEG_TABLE))) {
             if (starts_caption(s)) flags |= QUIRE_SEG_CAPTION;
             /* stray figure labels, axis ticks, equation numbers */
-            size_t words = count_words(s, len);
             if (!(flags & QUIRE_SEG_CAPTION) && words <= 4 &&
                 (!has_letter(s, len) || p->size < es->cx->body * 0.85))
                 keep = false;
@@ -761,15 +772,60 @@ static quire_status para_flush(emit_state *es, para *p)
             else if (es->refs_level && p->level <= es->refs_level) es->refs_level = 0;
         }
         if (es->refs_level) flags |= QUIRE_SEG_REFERENCES;
-        if (keep) {
-            quire_block_info info = {flags, (flags & QUIRE_SEG_HEADING) ? p->level : 0, NULL};
-            rc = quire_doc_add_block(es->doc, s, len, &info);
+        if (keep && es->nblocks == es->blocks_alloc) {
+            size_t na = es->blocks_alloc ? es->blocks_alloc * 2 : 32;
+            pblock *nb = realloc(es->blocks, na * sizeof *nb);
+            if (!nb) rc = QUIRE_ERR_NOMEM;
+            else {
+                es->blocks = nb;
+                es->blocks_alloc = na;
+            }
+        }
+        if (keep && !rc) {
+            pblock *b = &es->blocks[es->nblocks];
+            if (!(b->text = malloc(len + 1))) rc = QUIRE_ERR_NOMEM;
+            else {
+                memcpy(b->text, s, len);
+                b->text[len] = '\0';
+                b->len = len;
+                b->flags = flags;
+                b->level = (flags & QUIRE_SEG_HEADING) ? p->level : 0;
+                b->label = !(flags & (QUIRE_SEG_HEADING | QUIRE_SEG_TITLE | QUIRE_SEG_CAPTION |
+                                      QUIRE_SEG_REFERENCES)) &&
+                           words <= 8 && !strchr(".!?", s[len - 1]);
+                es->nblocks++;
+            }
         }
     }
     buf_reset(&p->text);
     p->flags = 0;
     p->level = 0;
     p->last = NULL;
+    return rc;
+}
+
+/* Hand the page's blocks to the doc. Text drawn inside a figure reads as a
+ * run of short label blocks right above the figure's caption: drop it. */
+static quire_status page_blocks_emit(emit_state *es)
+{
+    for (size_t i = 0; i < es->nblocks; i++) {
+        const pblock *c = &es->blocks[i];
+        if (!(c->flags & QUIRE_SEG_CAPTION) || g_ascii_strncasecmp(c->text, "fig", 3)) continue;
+        size_t j = i;
+        while (j > 0 && es->blocks[j - 1].label) j--;
+        if (i - j >= 2)
+            for (size_t k = j; k < i; k++) es->blocks[k].len = 0;
+    }
+    quire_status rc = QUIRE_OK;
+    for (size_t i = 0; i < es->nblocks; i++) {
+        pblock *b = &es->blocks[i];
+        if (!rc && b->len) {
+            quire_block_info info = {b->flags, b->level, NULL};
+            rc = quire_doc_add_block(es->doc, b->text, b->len, &info);
+        }
+        free(b->text);
+    }
+    es->nblocks = 0;
     return rc;
 }
 
@@ -918,6 +974,8 @@ static quire_status emit_page(emit_state *es, pdf_page *pg)
         if (p.flags & QUIRE_SEG_TITLE) es->title_done = true;
         rc = para_flush(es, &p);
     }
+    quire_status rc2 = page_blocks_emit(es);
+    if (!rc) rc = rc2;
     if (es->page == 0) es->title_done = true;
     buf_free(&p.text);
     buf_free(&line);
@@ -1163,7 +1221,7 @@ quire_status quire_extract_pdf(const void *data, size_t len, const quire_extract
 
     /* Pass 3: blocks. */
     if ((rc = set_metadata(pd, doc))) goto fail;
-    emit_state es = {&cx, doc, 0, false, true, 0};
+    emit_state es = {&cx, doc, 0, false, true, 0, NULL, 0, 0};
     for (int p = 0; p < npages && !rc; p++) {
         pdf_page *pg = &cx.pages[p];
         char lab[24];
@@ -1180,6 +1238,7 @@ quire_status quire_extract_pdf(const void *data, size_t len, const quire_extract
         }
         rc = emit_page(&es, pg);
     }
+    free(es.blocks);
     if (rc) goto fail;
     /* The metadata title is often a file name or a section of the paper
      * ("System Model"): keep it only when page 1 shows it. */
