@@ -813,7 +813,7 @@ static quire_status page_blocks_emit(emit_state *es)
         if (!(c->flags & QUIRE_SEG_CAPTION) || g_ascii_strncasecmp(c->text, "fig", 3)) continue;
         size_t j = i;
         while (j > 0 && es->blocks[j - 1].label) j--;
-        if (i - j >= 2)
+        if (i - j >= 1)
             for (size_t k = j; k < i; k++) es->blocks[k].len = 0;
     }
     quire_status rc = QUIRE_OK;

@@ -139,9 +139,17 @@ static membuf make_paper(void)
     for (int r = 0; r < 4; r++)
         for (int c = 0; c < 3; c++) text_at(cr, 72 + 150 * c, 160 + 15 * r, 10, r == 0, cells[r][c]);
     text_at(cr, 72, 250, 10, 0, "The alpha model is the best of the three on every kind of fruit.");
-    text_at(cr, 72, 290, 14, 1, "References");
-    text_at(cr, 72, 312, 10, 0, "[1] A. Tester. Counting apples by hand. Fruit Journal, 2020.");
-    text_at(cr, 72, 327, 10, 0, "[2] B. Checker. Oranges at scale. Citrus Press, 2021.");
+    /* a figure: boxes with labels, then its caption */
+    cairo_rectangle(cr, 90, 275, 120, 40);
+    cairo_rectangle(cr, 300, 275, 120, 40);
+    cairo_stroke(cr);
+    text_at(cr, 100, 298, 9, 0, "Orchard sensor");
+    text_at(cr, 310, 298, 9, 0, "Packing house");
+    text_at(cr, 200, 340, 9, 0, "crates per hour");
+    text_at(cr, 72, 370, 10, 0, "Figure 1: How fruit moves from the orchard to the packing house.");
+    text_at(cr, 72, 410, 14, 1, "References");
+    text_at(cr, 72, 432, 10, 0, "[1] A. Tester. Counting apples by hand. Fruit Journal, 2020.");
+    text_at(cr, 72, 447, 10, 0, "[2] B. Checker. Oranges at scale. Citrus Press, 2021.");
     cairo_show_page(cr);
 
     /* page 3: no text at all (a scanned page would look like this) */
@@ -288,6 +296,12 @@ static void test_paper(void)
     CHECK(r1 && r1->section && !strcmp(r1->section, "3 Results"));
     const quire_segment *after = find_seg(doc, "best of the three");
     CHECK(after && !(after->flags & QUIRE_SEG_TABLE) && r3 < after);
+
+    /* text inside the figure dropped, its caption kept */
+    CHECK(strstr(t, "Orchard sensor") == NULL);
+    CHECK(strstr(t, "crates per hour") == NULL);
+    const quire_segment *cap = find_seg(doc, "Figure 1: How fruit moves");
+    CHECK(cap && (cap->flags & QUIRE_SEG_CAPTION));
 
     /* references tagged */
     const quire_segment *ref = find_seg(doc, "Counting apples by hand");
