@@ -42,6 +42,10 @@
 /* ------------------------------------------------------------------ */
 /* Pages and fragments                                                 */
 
+/* A page with more text runs than this is not prose (a scatter plot's
+ * labels, a hostile file): the rest of it is skipped, with a warning. */
+#define PDF_MAX_FRAGS 20000
+
 typedef struct pdf_page {
     pdf_frag *frags;
     size_t n, alloc;
@@ -51,6 +55,10 @@ typedef struct pdf_page {
     size_t good;          /* characters in word-like tokens */
     size_t bad;           /* unmapped glyphs, private use, controls */
     bool no_text;         /* no usable text layer */
+    bool truncated;       /* more than PDF_MAX_FRAGS fragments: the rest was skipped */
+    double top_rows[2];   /* y of the two topmost printed rows, and bottommost */
+    double bottom_rows[2];
+    int ntop, nbottom;
     long printed_no;      /* lone page number found in the margins, or -1 */
 } pdf_page;
 
@@ -193,6 +201,10 @@ static void acc_add_size(frag_acc *a, double size)
 static quire_status flush_frag(pdf_page *pg, frag_acc *a)
 {
     if (!a->text.len) return QUIRE_OK;
+    if (pg->n >= PDF_MAX_FRAGS) {
+        pg->truncated = true;
+        return QUIRE_OK;
+    }
     gchar *norm = g_utf8_normalize(a->text.data, (gssize)a->text.len, G_NORMALIZE_NFKC);
     if (!norm) return QUIRE_OK; /* invalid UTF-8 cannot happen: we built it from code points */
     size_t len = strlen(norm);
@@ -353,27 +365,39 @@ typedef struct furn {
     int last_page;
 } furn;
 
+/* The two outermost printed rows at the top and at the bottom of a page. */
+static void outer_rows(pdf_page *pg)
+{
+    pg->ntop = pg->nbottom = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        /* pass 0: the outermost row; pass 1: the next one */
+        double best_t = INFINITY, best_b = -INFINITY;
+        for (size_t i = 0; i < pg->n; i++) {
+            const pdf_frag *g = &pg->frags[i];
+            bool seen_t = false, seen_b = false;
+            for (int k = 0; k < pg->ntop; k++) seen_t |= fabs(pg->top_rows[k] - g->y0) <= 3 || g->y0 < pg->top_rows[k];
+            for (int k = 0; k < pg->nbottom; k++) seen_b |= fabs(pg->bottom_rows[k] - g->y1) <= 3 || g->y1 > pg->bottom_rows[k];
+            if (!seen_t && g->y0 < best_t) best_t = g->y0;
+            if (!seen_b && g->y1 > best_b) best_b = g->y1;
+        }
+        if (best_t < INFINITY) pg->top_rows[pg->ntop++] = best_t;
+        if (best_b > -INFINITY) pg->bottom_rows[pg->nbottom++] = best_b;
+    }
+}
+
 /* Running headers and footers sit in the top or bottom 12% of the page, on
  * one of the first two (last two) printed rows: a table at the top of a
  * page is not a header even when the next page starts with one too. */
 static bool in_band(const pdf_page *pg, const pdf_frag *f)
 {
-    bool top = f->y1 < pg->height * 0.12, bottom = f->y0 > pg->height * 0.88;
-    if (!top && !bottom) return false;
-    double rows[2];
-    int nrows = 0;
-    for (size_t i = 0; i < pg->n; i++) {
-        const pdf_frag *g = &pg->frags[i];
-        bool beyond = top ? g->y1 < f->y0 - 1 : g->y0 > f->y1 + 1;
-        if (!beyond) continue;
-        double y = top ? g->y0 : g->y1;
-        int j = 0;
-        while (j < nrows && fabs(rows[j] - y) > 3) j++;
-        if (j < nrows) continue;
-        if (nrows == 1) return false; /* a second distinct row beyond f */
-        rows[nrows++] = y;
+    if (f->y1 < pg->height * 0.12) {
+        for (int k = 0; k < pg->ntop; k++)
+            if (fabs(pg->top_rows[k] - f->y0) <= 3) return true;
+    } else if (f->y0 > pg->height * 0.88) {
+        for (int k = 0; k < pg->nbottom; k++)
+            if (fabs(pg->bottom_rows[k] - f->y1) <= 3) return true;
     }
-    return true;
+    return false;
 }
 
 /* Mark running headers, footers and page numbers as dropped; infer printed
@@ -383,6 +407,7 @@ static quire_status mark_furniture(pdf_ctx *cx)
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     if (!seen) return QUIRE_ERR_NOMEM;
     char key[128];
+    for (int p = 0; p < cx->npages; p++) outer_rows(&cx->pages[p]);
     for (int pass = 0; pass < 2; pass++) {
         for (int p = 0; p < cx->npages; p++) {
             pdf_page *pg = &cx->pages[p];
@@ -1256,6 +1281,10 @@ quire_status quire_extract_pdf(const void *data, size_t len, const quire_extract
     }
     if (n_empty) rc = quire_doc_warn(doc, "page%s %s: no text layer (scanned?)",
                                      n_empty > 1 ? "s" : "", empty.data);
+    for (int p = 0; !rc && p < npages; p++)
+        if (cx.pages[p].truncated)
+            rc = quire_doc_warn(doc, "page %d: over %d text runs, the rest skipped", p + 1,
+                                PDF_MAX_FRAGS);
     if (!rc && n_garbled)
         rc = quire_doc_warn(doc, "page%s %s: text unreadable (fonts without Unicode maps?), skipped",
                             n_garbled > 1 ? "s" : "", garbled.data);

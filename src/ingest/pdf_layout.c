@@ -11,6 +11,7 @@
  * fragments are already split at wide gaps. */
 #define MIN_GUTTER 6.0
 #define MAX_DEPTH 40
+#define MAX_CUT_FRAGS 4000
 
 typedef struct keyed {
     double key;
@@ -410,7 +411,10 @@ quire_status pdf_layout_page(const pdf_frag *frags, size_t n, pdf_layout *out)
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (!frags[i].drop && frags[i].len) ids[m++] = i;
-    cut(&c, ids, m, 0);
+    /* Cutting costs O(m^2) at worst: a page with thousands of separate
+     * text runs (a plot's labels, a hostile file) is read in rows. */
+    if (m > MAX_CUT_FRAGS) emit_leaf(&c, ids, m);
+    else cut(&c, ids, m, 0);
     free(ids);
     free(c.tmp);
     if (c.rc) pdf_layout_free(out);
