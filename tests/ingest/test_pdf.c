@@ -14,6 +14,7 @@ int main(void)
 #else
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <glib.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -365,6 +366,124 @@ static void test_threads(void)
     free(b.data);
 }
 
+/* ---- an encrypted PDF, written by hand: the standard security handler,
+ * revision 2 (40-bit RC4, PDF 1.4 spec, algorithms 3.1-3.4), user password
+ * "secret". Its one page really is encrypted with that key. */
+
+static void rc4(const unsigned char *key, size_t klen, unsigned char *data, size_t len)
+{
+    unsigned char S[256];
+    for (int i = 0; i < 256; i++) S[i] = (unsigned char)i;
+    for (int i = 0, j = 0; i < 256; i++) {
+        j = (j + S[i] + key[i % klen]) & 255;
+        unsigned char t = S[i];
+        S[i] = S[j];
+        S[j] = t;
+    }
+    for (size_t n = 0, i = 0, j = 0; n < len; n++) {
+        i = (i + 1) & 255;
+        j = (j + S[i]) & 255;
+        unsigned char t = S[i];
+        S[i] = S[j];
+        S[j] = t;
+        data[n] ^= S[(S[i] + S[j]) & 255];
+    }
+}
+
+static void md5(const unsigned char *parts[], const size_t lens[], int n, unsigned char out[16])
+{
+    GChecksum *c = g_checksum_new(G_CHECKSUM_MD5);
+    for (int i = 0; i < n; i++) g_checksum_update(c, parts[i], (gssize)lens[i]);
+    gsize len = 16;
+    g_checksum_get_digest(c, out, &len);
+    g_checksum_free(c);
+}
+
+static const unsigned char pdf_pad[32] = {
+    0x28, 0xBF, 0x4E, 0x5E, 0x4E, 0x75, 0x8A, 0x41, 0x64, 0x00, 0x4E, 0x56, 0xFF, 0xFA, 0x01, 0x08,
+    0x2E, 0x2E, 0x00, 0xB6, 0xD0, 0x68, 0x3E, 0x80, 0x2F, 0x0C, 0xA9, 0xFE, 0x64, 0x53, 0x69, 0x7A};
+
+static void padded(const char *pw, unsigned char out[32])
+{
+    size_t n = strlen(pw) > 32 ? 32 : strlen(pw);
+    memcpy(out, pw, n);
+    memcpy(out + n, pdf_pad, 32 - n);
+}
+
+static void hex(GString *s, const unsigned char *b, size_t n)
+{
+    g_string_append_c(s, '<');
+    for (size_t i = 0; i < n; i++) g_string_append_printf(s, "%02X", b[i]);
+    g_string_append_c(s, '>');
+}
+
+static membuf make_encrypted(void)
+{
+    unsigned char user[32], owner[32], okey[16], O[32], key[16], U[32];
+    static const unsigned char id[16] = "quire-test-id-00";
+    int32_t P = -44; /* print and copy allowed */
+    unsigned char pbytes[4] = {(unsigned char)P, (unsigned char)(P >> 8), (unsigned char)(P >> 16),
+                               (unsigned char)(P >> 24)};
+    padded("secret", user);
+    padded("owner-secret", owner);
+    const unsigned char *p1[] = {owner};
+    size_t l1[] = {32};
+    md5(p1, l1, 1, okey);                       /* algorithm 3.3 */
+    memcpy(O, user, 32);
+    rc4(okey, 5, O, 32);
+    const unsigned char *p2[] = {user, O, pbytes, id};
+    size_t l2[] = {32, 32, 4, 16};
+    md5(p2, l2, 4, key);                        /* algorithm 3.2 */
+    memcpy(U, pdf_pad, 32);                     /* algorithm 3.4 */
+    rc4(key, 5, U, 32);
+
+    /* object 4's content stream, encrypted with its object key (3.1) */
+    static const char content[] = "BT /F1 12 Tf 72 700 Td (A secret page of text.) Tj ET";
+    unsigned char objkey_in[10], objkey[16];
+    memcpy(objkey_in, key, 5);
+    objkey_in[5] = 4;
+    objkey_in[6] = objkey_in[7] = objkey_in[8] = objkey_in[9] = 0;
+    const unsigned char *p3[] = {objkey_in};
+    size_t l3[] = {10};
+    md5(p3, l3, 1, objkey);
+    unsigned char stream[sizeof content - 1];
+    memcpy(stream, content, sizeof stream);
+    rc4(objkey, 10, stream, sizeof stream);
+
+    GString *s = g_string_new("%PDF-1.4\n");
+    size_t off[7];
+    off[1] = s->len;
+    g_string_append(s, "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n");
+    off[2] = s->len;
+    g_string_append(s, "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n");
+    off[3] = s->len;
+    g_string_append(s, "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+                       "/Resources << /Font << /F1 5 0 R >> >> >> endobj\n");
+    off[4] = s->len;
+    g_string_append_printf(s, "4 0 obj << /Length %zu >>\nstream\n", sizeof stream);
+    g_string_append_len(s, (const char *)stream, sizeof stream);
+    g_string_append(s, "\nendstream\nendobj\n");
+    off[5] = s->len;
+    g_string_append(s, "5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n");
+    off[6] = s->len;
+    g_string_append(s, "6 0 obj << /Filter /Standard /V 1 /R 2 /O ");
+    hex(s, O, 32);
+    g_string_append(s, " /U ");
+    hex(s, U, 32);
+    g_string_append_printf(s, " /P %d >> endobj\n", (int)P);
+    size_t xref = s->len;
+    g_string_append(s, "xref\n0 7\n0000000000 65535 f \n");
+    for (int i = 1; i <= 6; i++) g_string_append_printf(s, "%010zu 00000 n \n", off[i]);
+    g_string_append(s, "trailer << /Size 7 /Root 1 0 R /Encrypt 6 0 R /ID [");
+    hex(s, id, 16);
+    hex(s, id, 16);
+    g_string_append_printf(s, "] >>\nstartxref\n%zu\n%%%%EOF\n", xref);
+    membuf m = {0};
+    m.len = s->len;
+    m.data = (unsigned char *)g_string_free(s, FALSE);
+    return m;
+}
+
 static quire_status extract(const void *data, size_t len, const quire_extract_opts *o,
                             quire_error *err)
 {
@@ -425,6 +544,20 @@ static void test_bad_pdfs(void)
     o.max_text_bytes = 100;
     CHECK_EQ_INT(extract(m.data, m.len, &o, &err), QUIRE_ERR_TOO_BIG);
     free(m.data);
+
+    /* password-protected */
+    membuf enc = make_encrypted();
+    const char *keep = getenv("QUIRE_TEST_KEEP_ENCRYPTED"); /* check it with pdftotext -upw secret */
+    if (keep) {
+        FILE *f = fopen(keep, "wb");
+        if (f) {
+            fwrite(enc.data, 1, enc.len, f);
+            fclose(f);
+        }
+    }
+    CHECK_EQ_INT(extract(enc.data, enc.len, NULL, &err), QUIRE_ERR_ENCRYPTED);
+    CHECK(strstr(err.msg, "password") != NULL);
+    g_free(enc.data);
 
     /* only images: nothing to index */
     membuf img = make_image_only(3);
