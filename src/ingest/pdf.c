@@ -161,6 +161,9 @@ typedef struct frag_acc {
     size_t size_n[6];
     size_t nchars, nbold;
     bool space;
+    size_t word_len;      /* characters since the last space */
+    gunichar prev_c;
+    double prev_size;
 } frag_acc;
 
 static void acc_reset(frag_acc *a)
@@ -171,6 +174,9 @@ static void acc_reset(frag_acc *a)
     memset(a->size_n, 0, sizeof a->size_n);
     a->nchars = a->nbold = 0;
     a->space = false;
+    a->word_len = 0;
+    a->prev_c = 0;
+    a->prev_size = 0;
 }
 
 static double acc_size(const frag_acc *a)
@@ -299,8 +305,20 @@ static quire_status page_frags(PopplerPage *page, pdf_page *pg)
                 if (rc) break;
             }
         }
-        if (a.space && a.text.len) rc = buf_append_char(&a.text, ' ');
+        /* Small capitals ("I NTRODUCTION": a big initial, then smaller
+         * capitals) are one word, not two. */
+        bool small_caps = a.space && a.word_len == 1 && g_unichar_isupper(a.prev_c) &&
+                          g_unichar_isupper(c) && a.prev_size > size * 1.1;
+        /* "DESIGN , OPERATIONS": a font change is not a space */
+        bool tight = (c == ',' || c == ';') && g_unichar_isalpha(a.prev_c);
+        if (a.space && a.text.len && !small_caps && !tight) {
+            rc = buf_append_char(&a.text, ' ');
+            a.word_len = 0;
+        }
         a.space = false;
+        a.word_len++;
+        a.prev_c = c;
+        a.prev_size = size;
         char u[8];
         int ulen = g_unichar_to_utf8(c, u);
         if (!rc) rc = buf_append(&a.text, u, (size_t)ulen);
@@ -677,7 +695,8 @@ static int heading_level(pdf_ctx *cx, const char *s, size_t len, double size, bo
     if (!(big || (bold && (nb.depth || known || words <= 8)) || known ||
           (nb.depth && allcaps && words <= 10)))
         return 0;
-    if (!big && size < cx->body - 0.3) return 0;
+    /* small-capital headings ("IV. RESULTS") are set smaller than the body */
+    if (!big && size < cx->body - 0.3 && !(nb.depth && allcaps && size > cx->body * 0.7)) return 0;
     if (starts_caption(s)) return 0;
     *strong = nb.depth || known;
     int st = style_index(cx, size, bold);
@@ -966,6 +985,11 @@ static quire_status emit_page(emit_state *es, pdf_page *pg)
             /* Before the first real section heading, big lines on the first
              * page are front matter (authors, affiliations), not sections. */
             if (strong) es->front = false;
+            /* a bold line that fills its column runs on into a paragraph */
+            const pdf_region *rg = &lay.regions[l->region];
+            if (level && !strong && rg->x1 - rg->x0 > 15 * l->size &&
+                l->x1 > rg->x1 - 1.5 * l->size)
+                level = 0;
             if (level && !es->front) kind = QUIRE_SEG_HEADING;
             else level = 0;
         }
