@@ -56,8 +56,8 @@ typedef struct pdf_page {
     size_t bad;           /* unmapped glyphs, private use, controls */
     bool no_text;         /* no usable text layer */
     bool truncated;       /* more than PDF_MAX_FRAGS fragments: the rest was skipped */
-    double top_rows[2];   /* y of the two topmost printed rows, and bottommost */
-    double bottom_rows[2];
+    double top_rows[3];   /* y of the topmost printed rows, and bottommost */
+    double bottom_rows[3];
     int ntop, nbottom;
     long printed_no;      /* lone page number found in the margins, or -1 */
 } pdf_page;
@@ -378,23 +378,26 @@ static void furniture_key(const char *s, char *out, size_t cap)
 }
 
 typedef struct furn {
-    double y;
+    double x, y;          /* where it was first seen */
     int pages;
     int last_page;
 } furn;
 
-/* The two outermost printed rows at the top and at the bottom of a page. */
+#define OUTER_ROWS 3
+
+/* The outermost printed rows at the top and at the bottom of a page. */
 static void outer_rows(pdf_page *pg)
 {
     pg->ntop = pg->nbottom = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        /* pass 0: the outermost row; pass 1: the next one */
+    for (int pass = 0; pass < OUTER_ROWS; pass++) {
         double best_t = INFINITY, best_b = -INFINITY;
         for (size_t i = 0; i < pg->n; i++) {
             const pdf_frag *g = &pg->frags[i];
             bool seen_t = false, seen_b = false;
-            for (int k = 0; k < pg->ntop; k++) seen_t |= fabs(pg->top_rows[k] - g->y0) <= 3 || g->y0 < pg->top_rows[k];
-            for (int k = 0; k < pg->nbottom; k++) seen_b |= fabs(pg->bottom_rows[k] - g->y1) <= 3 || g->y1 > pg->bottom_rows[k];
+            for (int k = 0; k < pg->ntop; k++)
+                seen_t |= fabs(pg->top_rows[k] - g->y0) <= 3 || g->y0 < pg->top_rows[k];
+            for (int k = 0; k < pg->nbottom; k++)
+                seen_b |= fabs(pg->bottom_rows[k] - g->y1) <= 3 || g->y1 > pg->bottom_rows[k];
             if (!seen_t && g->y0 < best_t) best_t = g->y0;
             if (!seen_b && g->y1 > best_b) best_b = g->y1;
         }
@@ -404,58 +407,71 @@ static void outer_rows(pdf_page *pg)
 }
 
 /* Running headers and footers sit in the top or bottom 12% of the page, on
- * one of the first two (last two) printed rows: a table at the top of a
- * page is not a header even when the next page starts with one too. */
-static bool in_band(const pdf_page *pg, const pdf_frag *f)
+ * one of the outermost printed rows. Returns that row's rank (1 = the
+ * edge), or 0. A table at the top of a page is not a header even when the
+ * next page starts with one too: deeper rows need more evidence. */
+static int band_row(const pdf_page *pg, const pdf_frag *f)
 {
     if (f->y1 < pg->height * 0.12) {
         for (int k = 0; k < pg->ntop; k++)
-            if (fabs(pg->top_rows[k] - f->y0) <= 3) return true;
+            if (fabs(pg->top_rows[k] - f->y0) <= 3) return k + 1;
     } else if (f->y0 > pg->height * 0.88) {
         for (int k = 0; k < pg->nbottom; k++)
-            if (fabs(pg->bottom_rows[k] - f->y1) <= 3) return true;
+            if (fabs(pg->bottom_rows[k] - f->y1) <= 3) return k + 1;
     }
-    return false;
+    return 0;
 }
 
-/* Mark running headers, footers and page numbers as dropped; infer printed
- * page numbers. */
+/* Mark running headers, footers, page numbers and watermarks (the same
+ * text at the same place on many pages) as dropped; note printed page
+ * numbers. */
 static quire_status mark_furniture(pdf_ctx *cx)
 {
     GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     if (!seen) return QUIRE_ERR_NOMEM;
-    char key[128];
-    for (int p = 0; p < cx->npages; p++) outer_rows(&cx->pages[p]);
+    char key[160];
+    int text_pages = 0;
+    for (int p = 0; p < cx->npages; p++) {
+        outer_rows(&cx->pages[p]);
+        text_pages += !cx->pages[p].no_text;
+    }
     for (int pass = 0; pass < 2; pass++) {
         for (int p = 0; p < cx->npages; p++) {
             pdf_page *pg = &cx->pages[p];
             if (pg->no_text) continue;
             for (size_t i = 0; i < pg->n; i++) {
                 pdf_frag *f = &pg->frags[i];
-                if (!in_band(pg, f)) continue;
-                if (pass == 0 && is_page_number(f->text)) {
+                int row = band_row(pg, f);
+                if (pass == 0 && row && is_page_number(f->text)) {
                     f->drop = true;
                     char *end = NULL;
                     long v = strtol(f->text + strcspn(f->text, "0123456789"), &end, 10);
                     if (end && v > 0 && v < 100000 && pg->printed_no < 0) pg->printed_no = v;
                     continue;
                 }
-                furniture_key(f->text, key, sizeof key);
+                /* text away from the bands is furniture only at one place */
+                int kl = row ? snprintf(key, sizeof key, "B")
+                             : snprintf(key, sizeof key, "M%d,%d:", (int)(f->x0 / 8),
+                                        (int)(f->y0 / 8));
+                furniture_key(f->text, key + kl, sizeof key - (size_t)kl);
+                furn *fu = g_hash_table_lookup(seen, key);
+                bool here = fu && fabs(fu->y - f->y0) < 8 && (row || fabs(fu->x - f->x0) < 4);
                 if (pass == 0) {
-                    furn *fu = g_hash_table_lookup(seen, key);
                     if (!fu) {
                         fu = g_new0(furn, 1);
+                        fu->x = f->x0;
                         fu->y = f->y0;
                         fu->last_page = -1;
                         g_hash_table_insert(seen, g_strdup(key), fu);
+                        here = true;
                     }
-                    if (fabs(fu->y - f->y0) < 8 && fu->last_page != p) {
+                    if (here && fu->last_page != p) {
                         fu->pages++;
                         fu->last_page = p;
                     }
-                } else {
-                    furn *fu = g_hash_table_lookup(seen, key);
-                    if (fu && fu->pages >= 2 && fabs(fu->y - f->y0) < 8) f->drop = true;
+                } else if (here) {
+                    if (row && fu->pages >= (row <= 2 ? 2 : 3)) f->drop = true;
+                    if (!row && fu->pages >= 3 && fu->pages * 2 >= text_pages) f->drop = true;
                 }
             }
         }
@@ -470,15 +486,19 @@ static void mark_line_numbers(pdf_page *pg)
     double bx0 = INFINITY, bx1 = -INFINITY;
     for (size_t i = 0; i < pg->n; i++) {
         const pdf_frag *f = &pg->frags[i];
-        if (f->drop || f->len < 25) continue;
+        if (f->drop || f->len < 25 || f->y1 - f->y0 > f->x1 - f->x0) continue;
         bx0 = fmin(bx0, f->x0);
         bx1 = fmax(bx1, f->x1);
     }
     if (!(bx0 < bx1)) return;
     for (size_t i = 0; i < pg->n; i++) {
         pdf_frag *f = &pg->frags[i];
+        bool outside = f->x1 < bx0 - 1 || f->x0 > bx1 + 1;
+        /* vertical text in a margin: arXiv stamps, repository watermarks */
+        bool vertical = f->y1 - f->y0 > 2 * (f->x1 - f->x0) && f->len >= 4;
+        if (outside && vertical) f->drop = true;
         if (f->drop || f->len > 4 || strspn(f->text, "0123456789") != f->len) continue;
-        if (f->x1 < bx0 - 1 || f->x0 > bx1 + 1) f->drop = true;
+        if (outside) f->drop = true;
     }
 }
 

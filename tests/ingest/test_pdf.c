@@ -116,6 +116,14 @@ static membuf make_paper(void)
         snprintf(num, sizeof num, "%d", ln++);
         text_at(cr, 30, y, 7, 0, num); /* line numbers in the left margin */
     }
+    /* a vertical stamp in the left margin, as arXiv and HAL print */
+    cairo_save(cr);
+    cairo_select_font_face(cr, "DejaVu Serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, 12);
+    cairo_move_to(cr, 20, 600);
+    cairo_rotate(cr, -1.5707963267948966);
+    cairo_show_text(cr, "arXiv:2011.00001v1 [cs.IR] 1 Nov 2020");
+    cairo_restore(cr);
     column(cr, 72, &yl, left_col);
     column(cr, 330, &yr, right_col);
     yl += 10;
@@ -267,8 +275,9 @@ static void test_paper(void)
                   "apple season together.");
     free(p2);
 
-    /* running header and page numbers dropped */
+    /* running header, page numbers and the margin stamp dropped */
     CHECK(strstr(t, "Journal of Reproducible") == NULL);
+    CHECK(strstr(t, "arXiv") == NULL);
     for (size_t i = 0; i < doc->nsegs; i++) {
         const quire_segment *s = &doc->segs[i];
         CHECK(!(s->end - s->start <= 2 && doc->text[s->start] >= '0' && doc->text[s->start] <= '9'));
