@@ -697,7 +697,14 @@ static int heading_level(pdf_ctx *cx, const char *s, size_t len, double size, bo
                          bool *strong)
 {
     *strong = false;
-    if (len > 160 || !has_letter(s, len)) return 0;
+    if (len > 160) return 0;
+    /* a word of three letters at least: "M1", "E5" are figure labels */
+    size_t run = 0, best = 0;
+    for (const char *q = s; q < s + len; q = g_utf8_next_char(q)) {
+        run = g_unichar_isalpha(g_utf8_get_char(q)) ? run + 1 : 0;
+        if (run > best) best = run;
+    }
+    if (best < 3) return 0;
     size_t words = count_words(s, len);
     if (words > 16) return 0;
     char last = s[len - 1];
