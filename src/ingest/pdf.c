@@ -246,7 +246,7 @@ static quire_status flush_frag(pdf_page *pg, frag_acc *a)
     f->y1 = a->y1;
     f->size = acc_size(a);
     f->bold = a->nbold * 2 > a->nchars;
-    f->drop = false;
+    f->drop = 0;
     pg->good += good_chars(t, len);
     return QUIRE_OK;
 }
@@ -471,10 +471,19 @@ static quire_status mark_furniture(pdf_ctx *cx)
                     }
                 } else if (here) {
                     if (row && fu->pages >= (row <= 2 ? 2 : 3)) f->drop = true;
-                    if (!row && fu->pages >= 3 && fu->pages * 2 >= text_pages) f->drop = true;
+                    if (!row && fu->pages >= 3 && fu->pages * 2 >= text_pages) f->drop = 2;
                 }
             }
         }
+    }
+    /* The same text at the same place on every page is a watermark, unless
+     * it is all the page says. */
+    for (int p = 0; p < cx->npages; p++) {
+        pdf_page *pg = &cx->pages[p];
+        bool kept = false;
+        for (size_t i = 0; i < pg->n && !kept; i++) kept = !pg->frags[i].drop;
+        for (size_t i = 0; i < pg->n && !kept; i++)
+            if (pg->frags[i].drop == 2) pg->frags[i].drop = 0;
     }
     g_hash_table_destroy(seen);
     return QUIRE_OK;

@@ -28,7 +28,7 @@ typedef struct pdf_frag {
     double x0, y0, x1, y1;   /* box in points, origin top-left */
     double size;             /* dominant font size in points */
     bool bold;               /* most glyphs from a bold font */
-    bool drop;               /* header, footer, page or line number: not read */
+    unsigned char drop;      /* not read: header, footer, page or line number (1), watermark (2) */
 } pdf_frag;
 
 /* One printed line of a leaf region, or one table row. */

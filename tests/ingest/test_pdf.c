@@ -7,6 +7,30 @@
 #include "../testutil.h"
 
 #ifndef QUIRE_HAVE_CAIRO
+/* Without page labels in the file, the printed page numbers become labels. */
+static void test_printed_numbers(void)
+{
+    membuf m = make_pages(4, 215);
+    quire_doc *doc = NULL;
+    CHECK_EQ_INT(quire_extract_pdf(m.data, m.len, NULL, &doc, NULL), QUIRE_OK);
+    if (doc) {
+        CHECK_EQ_INT(doc->npages, 4);
+        if (doc->npages == 4) {
+            CHECK_STR(doc->pages[0].label, "215");
+            CHECK_STR(doc->pages[3].label, "218");
+        }
+        CHECK(strstr(doc->text, "215") == NULL); /* the numbers are not text */
+        CHECK(strstr(doc->text, "Every page of this file") != NULL);
+    }
+    quire_doc_free(doc);
+    free(m.data);
+    m = make_pages(3, 0);
+    CHECK_EQ_INT(quire_extract_pdf(m.data, m.len, NULL, &doc, NULL), QUIRE_OK);
+    if (doc && doc->npages == 3) CHECK(doc->pages[1].label == NULL);
+    quire_doc_free(doc);
+    free(m.data);
+}
+
 int main(void)
 {
     SKIP("built without cairo: cannot draw test PDFs");
@@ -189,13 +213,20 @@ static membuf make_image_only(int pages)
     return m;
 }
 
-static membuf make_pages(int pages)
+/* pages of plain text; with first_printed > 0, a printed page number in
+ * the footer, first_printed on the first page (a journal reprint). */
+static membuf make_pages(int pages, int first_printed)
 {
     membuf m = {0};
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_mem, &m, 300, 300);
     cairo_t *cr = cairo_create(s);
     for (int p = 0; p < pages; p++) {
         text_at(cr, 20, 100, 10, 0, "Every page of this file says the same plain words.");
+        if (first_printed > 0) {
+            char num[16];
+            snprintf(num, sizeof num, "%d", first_printed + p);
+            text_at(cr, 140, 290, 8, 0, num);
+        }
         cairo_show_page(cr);
     }
     cairo_destroy(cr);
@@ -355,7 +386,7 @@ static void *extract_thread(void *arg)
 /* Two threads on distinct documents give the same text as one. */
 static void test_threads(void)
 {
-    membuf a = make_paper(), b = make_pages(4);
+    membuf a = make_paper(), b = make_pages(4, 0);
     quire_doc *da = NULL, *db = NULL;
     CHECK_EQ_INT(quire_extract_pdf(a.data, a.len, NULL, &da, NULL), QUIRE_OK);
     CHECK_EQ_INT(quire_extract_pdf(b.data, b.len, NULL, &db, NULL), QUIRE_OK);
@@ -575,6 +606,30 @@ static void test_bad_pdfs(void)
     free(img.data);
 }
 
+/* Without page labels in the file, the printed page numbers become labels. */
+static void test_printed_numbers(void)
+{
+    membuf m = make_pages(4, 215);
+    quire_doc *doc = NULL;
+    CHECK_EQ_INT(quire_extract_pdf(m.data, m.len, NULL, &doc, NULL), QUIRE_OK);
+    if (doc) {
+        CHECK_EQ_INT(doc->npages, 4);
+        if (doc->npages == 4) {
+            CHECK_STR(doc->pages[0].label, "215");
+            CHECK_STR(doc->pages[3].label, "218");
+        }
+        CHECK(strstr(doc->text, "215") == NULL); /* the numbers are not text */
+        CHECK(strstr(doc->text, "Every page of this file") != NULL);
+    }
+    quire_doc_free(doc);
+    free(m.data);
+    m = make_pages(3, 0);
+    CHECK_EQ_INT(quire_extract_pdf(m.data, m.len, NULL, &doc, NULL), QUIRE_OK);
+    if (doc && doc->npages == 3) CHECK(doc->pages[1].label == NULL);
+    quire_doc_free(doc);
+    free(m.data);
+}
+
 int main(void)
 {
     cairo_surface_t *probe = cairo_image_surface_create(CAIRO_FORMAT_A8, 4, 4);
@@ -582,6 +637,7 @@ int main(void)
     cairo_surface_destroy(probe);
     test_paper();
     test_threads();
+    test_printed_numbers();
     test_bad_pdfs();
     return test_summary();
 }
