@@ -29,6 +29,7 @@
 #include "quire/ingest.h"
 
 #include "ingest/pdf_layout.h"
+#include "ingest/pdf_ocr.h"
 #include "util/buf.h"
 
 #include <glib.h>
@@ -56,6 +57,8 @@ typedef struct pdf_page {
     size_t bad;           /* unmapped glyphs, private use, controls */
     bool no_text;         /* no usable text layer */
     bool truncated;       /* more than PDF_MAX_FRAGS fragments: the rest was skipped */
+    char *ocr_text;       /* text read by OCR (no usable text layer), or NULL */
+    size_t ocr_chars, ocr_good;
     double top_rows[3];   /* y of the topmost printed rows, and bottommost */
     double bottom_rows[3];
     int ntop, nbottom;
@@ -79,6 +82,7 @@ static void page_free(pdf_page *pg)
     for (size_t i = 0; i < pg->n; i++) free(pg->frags[i].text);
     free(pg->frags);
     free(pg->label);
+    g_free(pg->ocr_text);
 }
 
 static bool font_is_bold(const char *name)
@@ -1071,6 +1075,74 @@ static quire_status emit_page(emit_state *es, pdf_page *pg)
 }
 
 /* ------------------------------------------------------------------ */
+/* Pages without a text layer                                          */
+
+/* OCR one page; keep the text only when it reads as words. */
+static quire_status try_ocr(pdf_ocr *ocr, PopplerPage *page, pdf_page *pg)
+{
+    char *text = NULL;
+    int conf = 0;
+    quire_status rc = pdf_ocr_page(ocr, page, &text, &conf);
+    if (rc) return rc;
+    gchar *norm = g_utf8_normalize(text, -1, G_NORMALIZE_NFKC);
+    g_free(text);
+    if (!norm) return QUIRE_ERR_NO_TEXT;
+    size_t chars = 0;
+    for (const char *p = norm; *p; p = g_utf8_next_char(p))
+        if (!g_unichar_isspace(g_utf8_get_char(p))) chars++;
+    /* good_chars() reads one line of words separated by single spaces */
+    gchar *flat = g_strdup(norm);
+    for (char *p = flat; *p; p++)
+        if (g_ascii_isspace(*p)) *p = ' ';
+    size_t good = good_chars(flat, strlen(flat));
+    g_free(flat);
+    if (chars < 20 || good * 2 < chars || conf < 40) {
+        g_free(norm);
+        return QUIRE_ERR_NO_TEXT;
+    }
+    for (size_t i = 0; i < pg->n; i++) free(pg->frags[i].text);
+    pg->n = 0; /* the text layer, if any, was garbage */
+    pg->ocr_text = norm;
+    pg->ocr_chars = chars;
+    pg->ocr_good = good;
+    return QUIRE_OK;
+}
+
+/* OCR text: paragraphs are separated by blank lines (but a typewritten
+ * page is double-spaced: a blank line inside a sentence is not a break);
+ * lines are joined and end-of-line hyphens undone as for a text layer. */
+static quire_status emit_ocr_page(emit_state *es, const char *t)
+{
+    para p;
+    memset(&p, 0, sizeof p);
+    buf_init(&p.text, 0);
+    quire_status rc = QUIRE_OK;
+    bool blank = false;
+    while (*t && !rc) {
+        const char *nl = strchr(t, '\n');
+        size_t n = nl ? (size_t)(nl - t) : strlen(t);
+        size_t k = n;
+        while (k && g_ascii_isspace(t[k - 1])) k--;
+        if (!k) {
+            blank = true;
+        } else {
+            if (blank && p.text.len && (ends_sentence(p.text.data, p.text.len) || !starts_lower(t)) &&
+                p.text.data[p.text.len - 1] != '-') {
+                rc = quire_doc_add_block(es->doc, p.text.data, p.text.len, NULL);
+                buf_reset(&p.text);
+            }
+            blank = false;
+            if (!rc) rc = para_join(es->cx, &p, t, k);
+        }
+        t += n;
+        if (*t) t++;
+    }
+    if (!rc && p.text.len) rc = quire_doc_add_block(es->doc, p.text.data, p.text.len, NULL);
+    buf_free(&p.text);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* Metadata                                                            */
 
 static bool junk_title(const char *t)
@@ -1210,8 +1282,10 @@ quire_status quire_extract_pdf(const void *data, size_t len, const quire_extract
     quire_doc *doc = NULL;
     pdf_ctx cx;
     memset(&cx, 0, sizeof cx);
-    buf empty = QUIRE_BUF_INIT(0), garbled = QUIRE_BUF_INIT(0);
-    int n_empty = 0, n_garbled = 0;
+    buf empty = QUIRE_BUF_INIT(0), garbled = QUIRE_BUF_INIT(0), ocred = QUIRE_BUF_INIT(0);
+    int n_empty = 0, n_garbled = 0, n_ocred = 0;
+    pdf_ocr *ocr = NULL;  /* opened at the first page that needs it */
+    int ocr_state = 0;    /* -1: OCR not available */
     if (npages <= 0) {
         rc = quire_error_set(err, QUIRE_ERR_FORMAT, "PDF has no pages");
         goto done;
@@ -1254,19 +1328,36 @@ quire_status quire_extract_pdf(const void *data, size_t len, const quire_extract
         if (label && *label && strcmp(label, num) && !(pg->label = strdup(label))) rc = QUIRE_ERR_NOMEM;
         g_free(label);
         if (!rc) rc = page_frags(page, pg);
-        g_object_unref(page);
         if (rc) {
+            g_object_unref(page);
             quire_error_set(err, rc, "PDF page %d: %s", i + 1, quire_strerror(rc));
             goto done;
         }
-        total_chars += pg->chars;
-        total_good += pg->good;
-        if (pg->chars == 0 || pg->n == 0) {
+        bool empty_page = pg->chars == 0 || pg->n == 0;
+        bool garbage = !empty_page && ((pg->chars >= 40 && pg->good * 100 < pg->chars * 35) ||
+                                       pg->bad * 10 > pg->chars * 3);
+        if ((empty_page || garbage) && ocr_state >= 0) {
+            /* no usable text layer: read the page's picture */
+            if (!ocr && pdf_ocr_open(&ocr) != QUIRE_OK) ocr_state = -1;
+            if (ocr && try_ocr(ocr, page, pg) == QUIRE_OK) {
+                empty_page = garbage = false;
+                rc = append_page_list(&ocred, i);
+                n_ocred++;
+            }
+        }
+        g_object_unref(page);
+        if (pg->ocr_text) {
+            total_chars += pg->ocr_chars;
+            total_good += pg->ocr_good;
+        } else {
+            total_chars += pg->chars;
+            total_good += pg->good;
+        }
+        if (!rc && empty_page) {
             pg->no_text = true;
             rc = append_page_list(&empty, i);
             n_empty++;
-        } else if ((pg->chars >= 40 && pg->good * 100 < pg->chars * 35) ||
-                   pg->bad * 10 > pg->chars * 3) {
+        } else if (!rc && garbage) {
             pg->no_text = true;
             rc = append_page_list(&garbled, i);
             n_garbled++;
@@ -1321,7 +1412,7 @@ quire_status quire_extract_pdf(const void *data, size_t len, const quire_extract
             quire_doc_page_no_text(doc);
             continue;
         }
-        rc = emit_page(&es, pg);
+        rc = pg->ocr_text ? emit_ocr_page(&es, pg->ocr_text) : emit_page(&es, pg);
     }
     free(es.blocks);
     if (rc) goto fail;
@@ -1339,7 +1430,9 @@ quire_status quire_extract_pdf(const void *data, size_t len, const quire_extract
         }
         if (rc) goto fail;
     }
-    if (n_empty) rc = quire_doc_warn(doc, "page%s %s: no text layer (scanned?)",
+    if (n_ocred) rc = quire_doc_warn(doc, "page%s %s: no text layer, read by OCR",
+                                     n_ocred > 1 ? "s" : "", ocred.data);
+    if (!rc && n_empty) rc = quire_doc_warn(doc, "page%s %s: no text layer (scanned?)",
                                      n_empty > 1 ? "s" : "", empty.data);
     for (int p = 0; !rc && p < npages; p++)
         if (cx.pages[p].truncated)
@@ -1361,6 +1454,8 @@ done:
     }
     buf_free(&empty);
     buf_free(&garbled);
+    buf_free(&ocred);
+    pdf_ocr_close(ocr);
     g_object_unref(pd);
     g_bytes_unref(bytes);
     if (rc) {

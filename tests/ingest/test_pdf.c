@@ -215,6 +215,53 @@ static membuf make_image_only(int pages)
 
 /* pages of plain text; with first_printed > 0, a printed page number in
  * the footer, first_printed on the first page (a journal reprint). */
+/* A "scanned" page: text drawn into a picture, the picture into the PDF. */
+static membuf make_scanned(void)
+{
+    const int scale = 4; /* 288 dpi */
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 612 * scale, 300 * scale);
+    cairo_t *ic = cairo_create(img);
+    cairo_set_source_rgb(ic, 1, 1, 1);
+    cairo_paint(ic);
+    cairo_set_source_rgb(ic, 0, 0, 0);
+    cairo_scale(ic, scale, scale);
+    text_at(ic, 72, 100, 14, 0, "Scanned pages still carry words worth finding.");
+    text_at(ic, 72, 130, 14, 0, "The archive keeps every letter of the old report.");
+    cairo_destroy(ic);
+    membuf m = {0};
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_mem, &m, 612, 792);
+    cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, 1.0 / scale, 1.0 / scale);
+    cairo_set_source_surface(cr, img, 0, 0);
+    cairo_paint(cr);
+    cairo_show_page(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    cairo_surface_destroy(s);
+    cairo_surface_destroy(img);
+    return m;
+}
+
+/* Without a text layer: read by OCR when quire has it, else refused. */
+static void test_scanned(void)
+{
+    membuf m = make_scanned();
+    quire_doc *doc = NULL;
+    quire_error err;
+    quire_status rc = quire_extract_pdf(m.data, m.len, NULL, &doc, &err);
+#ifdef QUIRE_WITH_OCR
+    CHECK_EQ_INT(rc, QUIRE_OK);
+    CHECK(doc && strstr(doc->text, "words worth finding") != NULL);
+    CHECK(doc && strstr(doc->text, "every letter of the old report") != NULL);
+    CHECK(doc && doc->warnings && strstr(doc->warnings, "OCR") != NULL);
+#else
+    CHECK_EQ_INT(rc, QUIRE_ERR_NO_TEXT);
+    CHECK(doc == NULL);
+#endif
+    quire_doc_free(doc);
+    free(m.data);
+}
+
 static membuf make_pages(int pages, int first_printed)
 {
     membuf m = {0};
@@ -638,6 +685,7 @@ int main(void)
     test_paper();
     test_threads();
     test_printed_numbers();
+    test_scanned();
     test_bad_pdfs();
     return test_summary();
 }
