@@ -7,16 +7,18 @@
  *      one printed line without a wide gap, NFKC-normalised (ligatures
  *      "ﬁ" become "fi"), with unmapped glyphs (U+FFFD, private use,
  *      controls) counted and removed. A page whose text is missing or is
- *      not words (fonts without Unicode maps) has no usable text layer.
+ *      not words (fonts without Unicode maps) has no usable text layer;
+ *      in a build with OCR (pdf_ocr.c) its rendered picture is read instead.
  *   2. across pages: the body font size, running headers and footers (the
- *      same text at the same height on several pages), lone page numbers
- *      (and from them printed page labels when the file has none), line
- *      numbers in the margins, and the vocabulary used to undo hyphenation.
+ *      same text at the same height on several pages), watermarks and
+ *      vertical margin stamps, lone page numbers (and from them printed
+ *      page labels when the file has none), line numbers in the margins,
+ *      and the vocabulary used to undo hyphenation.
  *   3. per page, pdf_layout.c gives the reading order (columns, tables);
  *      lines become paragraphs (hard wraps joined, "distrib-" + "uted"
  *      joined, "state-of-the-" + "art" kept), headings get levels from
- *      their numbering or font, the bibliography is tagged, and blocks go
- *      to the quire_doc builder.
+ *      their numbering or font, the bibliography is tagged, text drawn
+ *      inside figures is dropped, and blocks go to the quire_doc builder.
  *
  * Limits: opts->max_pages, max_text_bytes, max_file_bytes, and
  * time_limit_s, checked between pages. One pathological page can still keep
@@ -960,18 +962,6 @@ static quire_status emit_page(emit_state *es, pdf_page *pg)
     pdf_layout lay;
     quire_status rc = pdf_layout_page(pg->frags, pg->n, &lay);
     if (rc) return rc;
-#ifdef PDF_DEBUG
-    if (getenv("PDF_DEBUG") && atoi(getenv("PDF_DEBUG")) == es->page + 1 && getenv("PDF_FRAGS"))
-        for (size_t i = 0; i < pg->n; i++) {
-            const pdf_frag *f = &pg->frags[i];
-            fprintf(stderr, "F [%.1f %.1f %.1f %.1f] s%.1f%s%s %s\n", f->x0, f->y0, f->x1, f->y1, f->size, f->bold ? "B" : "", f->drop ? "D" : "", f->text);
-        }
-    if (getenv("PDF_DEBUG") && atoi(getenv("PDF_DEBUG")) == es->page + 1)
-        for (size_t i = 0; i < lay.nlines; i++) {
-            const pdf_line *l = &lay.lines[i];
-            fprintf(stderr, "r%d [%.1f %.1f %.1f %.1f] s%.1f%s %s\n", l->region, l->x0, l->y0, l->x1, l->y1, l->size, l->bold ? "B" : "", pg->frags[lay.order[l->first]].text);
-        }
-#endif
     double *gaps = calloc(lay.nregions + 1, sizeof *gaps);
     buf line = QUIRE_BUF_INIT(0);
     para p;
