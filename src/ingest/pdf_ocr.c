@@ -9,7 +9,7 @@
 #include <cairo.h>
 #include <tesseract/capi.h>
 
-#define OCR_DPI 300.0
+#define OCR_DPI 200.0
 #define OCR_MAX_PIXELS 5000 /* per side: a poster-sized page is read at lower resolution */
 
 struct pdf_ocr {
