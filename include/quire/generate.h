@@ -29,7 +29,8 @@ typedef struct quire_generate_opts {
     size_t context_tokens;     /* 0: the backend's window */
     double temperature;        /* default 0.1 */
     bool strict;               /* drop unsupported/uncited sentences */
-    double min_relevance;      /* refuse below this question-term coverage (default 0.25) */
+    double min_relevance;      /* extractive: refuse below this question-term coverage (default 0.45) */
+    double llm_min_relevance;  /* with a model, which also refuses by itself (default 0.3) */
     size_t max_sources;        /* 0: as many as fit */
     const quire_llm_message *history; /* earlier turns, oldest first (chat); borrowed */
     size_t nhistory;
@@ -38,6 +39,7 @@ typedef struct quire_generate_opts {
     quire_similarity_fn similarity;    /* optional embedder for verification */
     void *similarity_user;
     double retrieve_ms;        /* measured by the caller; reported as is (-1 unknown) */
+    double extractive_min_coverage; /* without a model, once past the gate (default 0.2) */
 } quire_generate_opts;
 
 void quire_generate_opts_default(quire_generate_opts *opts);
@@ -52,6 +54,14 @@ double quire_answer_relevance(const char *question, const quire_hit *hits, size_
 quire_status quire_answer_generate(quire_llm *llm, const char *question, const quire_hit *hits,
                                    size_t nhits, const quire_generate_opts *opts,
                                    quire_answer **out, quire_error *err);
+
+/* The answer `quire ask` gives: with llm, quire_answer_generate(); with
+ * llm NULL, the extractive backend behind the same relevance gate (below
+ * min_relevance it refuses and lists the closest passages; above it, a
+ * sentence needs only extractive_min_coverage of the question's terms). */
+quire_status quire_answer_auto(quire_llm *llm, const char *question, const quire_hit *hits,
+                               size_t nhits, const quire_generate_opts *opts, quire_answer **out,
+                               quire_error *err);
 
 #ifdef __cplusplus
 }

@@ -198,7 +198,7 @@ int cmd_ask(cli_ctx *ctx, int argc, char **argv)
         rc = quire_answer_generate(llm, question, hits, n, &go, &answer, &err);
         if (rc && streamed) printf("\n");
     } else if (!rc) {
-        rc = quire_answer_extractive(question, hits, n, NULL, &answer, &err);
+        rc = quire_answer_auto(NULL, question, hits, n, NULL, &answer, &err);
     }
     if (rc) {
         cli_error("%s", quire_error_message(&err));
