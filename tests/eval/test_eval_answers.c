@@ -68,7 +68,7 @@ int main(void)
         CHECK(p5 >= 0.85);
         CHECK(right >= 0.9);
         CHECK(contain >= 0.6);
-        CHECK(rec >= 0.7);
+        CHECK(rec >= 0.6);
         CHECK(fr <= 0.1);
         CHECK_EQ_INT(cJSON_GetArraySize(cJSON_GetObjectItem(root, "per_question")), 46);
     }
