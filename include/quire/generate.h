@@ -63,6 +63,20 @@ quire_status quire_answer_auto(quire_llm *llm, const char *question, const quire
                                size_t nhits, const quire_generate_opts *opts, quire_answer **out,
                                quire_error *err);
 
+/* ---- chat: follow-up questions ---- */
+
+/* Rewrite a follow-up question into a standalone retrieval query.
+ * With llm: the model rewrites it from the conversation (history: earlier
+ * turns, oldest first; the model's reply is taken only when it is one short
+ * line). Without llm, or when the model fails: when the question looks like
+ * a follow-up (a pronoun such as "it"/"il", or fewer than three content
+ * words), the previous query's content words are appended to it.
+ * prev_query is the previous standalone query (NULL on the first turn).
+ * *out is new (caller frees). */
+quire_status quire_chat_rewrite(quire_llm *llm, const quire_llm_message *history, size_t nhistory,
+                                const char *prev_query, const char *question, char **out,
+                                quire_error *err);
+
 #ifdef __cplusplus
 }
 #endif

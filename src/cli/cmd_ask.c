@@ -82,7 +82,7 @@ static void print_verification(const quire_answer *a)
     }
 }
 
-static void print_verbose(const quire_answer *a)
+void cli_print_verbose(const quire_answer *a)
 {
     const quire_answer_gen *g = a->gen;
     if (!g) return;
@@ -107,7 +107,21 @@ static void print_verbose(const quire_answer *a)
             g->attempts, g->attempts == 1 ? "" : "s");
 }
 
-static int stream_to_stdout(void *user, const char *piece, size_t len)
+void cli_print_answer(const quire_answer *answer, bool streamed)
+{
+    if (streamed) {
+        printf("\n");
+        if (answer->refused && answer->gen && answer->gen->refusal &&
+            strcmp(answer->gen->refusal, "model") != 0)
+            printf("%s\n", answer->text);
+    } else {
+        printf("%s\n", answer->text);
+    }
+    print_sources(answer);
+    print_verification(answer);
+}
+
+int cli_stream_tokens(void *user, const char *piece, size_t len)
 {
     bool *any = user;
     *any = true;
@@ -192,7 +206,7 @@ int cmd_ask(cli_ctx *ctx, int argc, char **argv)
         /* Stream to the terminal unless the output is JSON or strict mode
          * may still drop sentences that would already be on screen. */
         if (!json && !strict) {
-            go.on_token = stream_to_stdout;
+            go.on_token = cli_stream_tokens;
             go.user = &streamed;
         }
         rc = quire_answer_generate(llm, question, hits, n, &go, &answer, &err);
@@ -220,7 +234,7 @@ int cmd_ask(cli_ctx *ctx, int argc, char **argv)
         print_sources(answer);
         print_verification(answer);
     }
-    if (verbose && answer) print_verbose(answer);
+    if (verbose && answer) cli_print_verbose(answer);
     quire_answer_free(answer);
     quire_hits_free(hits, n);
     quire_llm_close(llm);

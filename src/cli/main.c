@@ -24,6 +24,7 @@ static const struct command {
     {"rm", cmd_rm, "remove documents from the notebook"},
     {"search", cmd_search, "find passages (BM25)"},
     {"ask", cmd_ask, "answer a question with cited sources"},
+    {"chat", cmd_chat, "ask questions in a conversation (follow-ups understood)"},
     {"eval", cmd_eval, "measure answers on a question file (eval answers)"},
 };
 

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE  /* memmem */
 /* `quire ask --llm-url` end to end: a notebook built by `quire add`, the
  * openai backend against the loopback test server, whose scripted answer
  * mixes a supported sentence, an unsupported one, a wrong number and a
@@ -9,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -32,6 +34,8 @@ static char dir[256], db[300], quire[1024];
 static char *responder(void *user, const char *req, size_t len)
 {
     const char **mode = user;
+    if (memmem(req, len, "Rewrite the user's last question", 32))
+        return strdup("When did Augustin Fresnel invent the Fresnel lens?");
     if (!strcmp(*mode, "refuse")) return strdup("The sources do not contain the answer.");
     cJSON *j = cJSON_ParseWithLength(req, len);
     cJSON *msgs = cJSON_GetObjectItem(j, "messages");
@@ -225,6 +229,50 @@ int main(void)
     CHECK_EQ_INT(ts_requests(ts), before);
     cJSON_Delete(root);
     free(out);
+
+    /* 5b. chat: the follow-up is rewritten by the model, earlier turns are sent */
+    mode = "script";
+    {
+        char in[400];
+        snprintf(in, sizeof in, "%s/chat.txt", dir);
+        FILE *f = fopen(in, "w");
+        fputs("Who invented the Fresnel lens for lighthouses?\nWhen was it invented?\n/quit\n", f);
+        fclose(f);
+        snprintf(args, sizeof args, "chat --json --llm-url %s < %s", ts_url(ts), in);
+        out = run(args, &st);
+        CHECK_EQ_INT(st, 0);
+        char *second = strchr(out, '\n');
+        CHECK(second != NULL);
+        cJSON *t2 = second ? cJSON_Parse(second + 1) : NULL;
+        CHECK_EQ_INT((int)cJSON_GetNumberValue(cJSON_GetObjectItem(t2, "turn")), 2);
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(t2, "query")),
+                  "When did Augustin Fresnel invent the Fresnel lens?");
+        CHECK(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(t2, "answer"), "refused")));
+        cJSON_Delete(t2);
+        char *last = ts_last_body(ts);
+        cJSON *j = cJSON_Parse(last);
+        const cJSON *msgs = cJSON_GetObjectItem(j, "messages");
+        CHECK_EQ_INT(cJSON_GetArraySize(msgs), 4);  /* system, user 1, assistant 1, user 2 */
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(msgs, 2), "role")), "assistant");
+        const char *a1 = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(msgs, 2), "content"));
+        CHECK(a1 && strstr(a1, "Augustin Fresnel in 1822") && !strstr(a1, "[7]"));
+        cJSON_Delete(j);
+        free(last);
+        free(out);
+
+        /* without a model the follow-up borrows the previous query's words */
+        snprintf(args, sizeof args, "chat --json < %s", in);
+        out = run(args, &st);
+        CHECK_EQ_INT(st, 0);
+        second = strchr(out, '\n');
+        t2 = second ? cJSON_Parse(second + 1) : NULL;
+        const char *q2 = cJSON_GetStringValue(cJSON_GetObjectItem(t2, "query"));
+        CHECK(q2 && strstr(q2, "When was it invented?") && strstr(q2, "fresnel"));
+        const char *a2 = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(t2, "answer"), "answer"));
+        CHECK(a2 && strstr(a2, "1822"));
+        cJSON_Delete(t2);
+        free(out);
+    }
 
     /* 6. the server is down: a clear error, exit status 1 */
     char url[128];
