@@ -16,7 +16,7 @@ static const char *const stop_en[] = {
     "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either",
     "etc", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here",
     "hers", "him", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its", "itself",
-    "just", "may", "might", "more", "most", "much", "must", "my", "no", "nor", "not", "now", "of",
+    "just", "many", "may", "might", "more", "most", "much", "must", "my", "no", "nor", "not", "now", "of",
     "off", "on", "once", "one's", "only", "or", "other", "our", "ours", "out", "over", "own",
     "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs",
     "them", "then", "there", "these", "they", "this", "those", "through", "thus", "to", "too",
