@@ -65,7 +65,7 @@ typedef struct quire_answer {
  *   "context": {"window", "budget", "used", "answer_reserved", "sources_included",
  *               "sources_omitted": [source without "n"...]},
  *   "timings_ms": {"retrieve", "prompt", "first_token", "generate", "verify"},
- *   "verification": {"strict", "supported", "unsupported", "uncited", "bad_citations",
+ *   "verification": {"strict", "embedder", "supported", "unsupported", "uncited", "bad_citations",
  *                    "dropped"}, "refusal": "retrieval"|"model"|"verification"|null,
  *   "raw": model output before verification} */
 typedef struct quire_answer_gen {
@@ -79,6 +79,7 @@ typedef struct quire_answer_gen {
     size_t nomitted;
     double retrieve_ms, prompt_ms, first_token_ms, generate_ms, verify_ms; /* -1 unknown */
     bool strict;
+    bool embedder;                /* verification also used embedding similarity */
     size_t supported, unsupported, uncited, bad_citations, dropped;
     const char *refusal;          /* static: why it refused, or NULL */
 } quire_answer_gen;

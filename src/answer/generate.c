@@ -203,6 +203,7 @@ quire_status quire_answer_generate(quire_llm *llm, const char *question, const q
     g->retrieve_ms = opts->retrieve_ms;
     g->prompt_ms = g->first_token_ms = g->generate_ms = g->verify_ms = -1;
     g->strict = opts->strict;
+    g->embedder = opts->similarity != NULL;
     g->context_tokens = opts->context_tokens ? opts->context_tokens : quire_llm_context_size(llm);
     g->answer_tokens = opts->answer_tokens ? opts->answer_tokens : 512;
 

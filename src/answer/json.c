@@ -87,6 +87,7 @@ static cJSON *gen_json(const quire_answer_gen *g)
     cJSON_AddItemToObject(t, "verify", ms_or_null(g->verify_ms));
     cJSON *v = cJSON_AddObjectToObject(o, "verification");
     cJSON_AddBoolToObject(v, "strict", g->strict);
+    cJSON_AddBoolToObject(v, "embedder", g->embedder);
     cJSON_AddNumberToObject(v, "supported", (double)g->supported);
     cJSON_AddNumberToObject(v, "unsupported", (double)g->unsupported);
     cJSON_AddNumberToObject(v, "uncited", (double)g->uncited);

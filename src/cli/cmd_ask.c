@@ -202,6 +202,10 @@ int cmd_ask(cli_ctx *ctx, int argc, char **argv)
         quire_generate_opts_default(&go);
         go.answer_tokens = (size_t)max_tokens;
         go.strict = strict;
+        if (llm && cli_llm_has_embedder(&lf, idx)) {
+            go.similarity = cli_embed_similarity;
+            go.similarity_user = llm;
+        }
         go.retrieve_ms = retrieve_ms;
         /* Stream to the terminal unless the output is JSON or strict mode
          * may still drop sentences that would already be on screen. */

@@ -136,6 +136,10 @@ int cmd_chat(cli_ctx *ctx, int argc, char **argv)
             quire_generate_opts go;
             quire_generate_opts_default(&go);
             go.strict = strict;
+            if (llm && cli_llm_has_embedder(&lf, idx)) {
+                go.similarity = cli_embed_similarity;
+                go.similarity_user = llm;
+            }
             go.history = h.m;
             go.nhistory = h.n;
             if (llm && !json && !strict) {

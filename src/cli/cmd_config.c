@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const known[] = {"llm.url", "llm.model", "llm.context", "llm.timeout"};
+static const char *const known[] = {"llm.url", "llm.model", "llm.context", "llm.timeout", "llm.embed_model"};
 
 static void usage(FILE *out)
 {

@@ -300,6 +300,19 @@ int main(void)
     free(out);
     mode = "script";
 
+    /* 5c'. verification with embeddings from the same server */
+    snprintf(args, sizeof args, "ask --json --embed-model emb-test --llm-url %s %s", ts_url(ts), q);
+    out = run(args, &st);
+    root = cJSON_Parse(out);
+    CHECK_EQ_INT(st, 0);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "generation"),
+                                                               "verification"), "embedder")));
+    body = ts_last_body(ts);  /* the last request was an embedding of a sentence and a passage */
+    CHECK(body && strstr(body, "\"model\":\"emb-test\"") && strstr(body, "\"input\""));
+    free(body);
+    cJSON_Delete(root);
+    free(out);
+
     /* 5d. the server from the notebook's settings (quire config) */
     snprintf(args, sizeof args, "config llm.url %s", ts_url(ts));
     free(run(args, &st));
