@@ -161,6 +161,20 @@ static void best_span(const char *t, const quire_verify_result *v, int num, size
     free(sp);
 }
 
+/* Reasoning models (qwen3, deepseek-r1 via llama-server) may start with a
+ * <think>...</think> block: it is not part of the answer. Returns the offset
+ * where the answer starts (0 when there is no such block; an unclosed block
+ * leaves nothing). */
+static size_t skip_think(const char *t, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (t[i] == ' ' || t[i] == '\n' || t[i] == '\r' || t[i] == '\t')) i++;
+    if (len - i < 7 || memcmp(t + i, "<think>", 7) != 0) return 0;
+    for (size_t j = i + 7; j + 8 <= len; j++)
+        if (!memcmp(t + j, "</think>", 8)) return j + 8;
+    return len;
+}
+
 static size_t count_tokens_cb(void *user, const char *text, size_t len)
 {
     return quire_llm_count_tokens(user, text, len);
@@ -312,7 +326,8 @@ quire_status quire_answer_generate(quire_llm *llm, const char *question, const q
     vo.strict = opts->strict;
     vo.similarity = opts->similarity;
     vo.similarity_user = opts->similarity_user;
-    rc = quire_cite_verify(res.text, res.len, shown, prompt.n_included, &vo, &v, err);
+    size_t skip = skip_think(res.text, res.len);
+    rc = quire_cite_verify(res.text + skip, res.len - skip, shown, prompt.n_included, &vo, &v, err);
     free(shown);
     g->verify_ms = now_ms() - t0;
     if (rc) goto done;
@@ -322,7 +337,7 @@ quire_status quire_answer_generate(quire_llm *llm, const char *question, const q
     g->bad_citations = v.n_bad_cites;
     g->dropped = v.n_dropped;
 
-    if (v.refusal || res.len == 0) {
+    if (v.refusal || v.n_sent == 0) {
         rc = refuse(a, "model", v.refusal ? v.answer : NULL, hits, nhits);
         if (rc) quire_error_set(err, rc, "out of memory");
         goto done;

@@ -47,9 +47,11 @@ static char *responder(void *user, const char *req, size_t len)
     bool two = prompt && strstr(prompt, "<source id=\"2\"") != NULL;
     char *out = malloc(1024);
     snprintf(out, 1024,
+             "%s"
              "The Fresnel lens was invented by Augustin Fresnel in 1822 to concentrate the light "
              "of lighthouses [%d]. The Moon is made of green cheese and tastes of basil [%d]. "
              "Lighthouse keepers trimmed the wicks every 6 hours [%d][7].",
+             !strcmp(*mode, "think") ? "<think>\nThe user asks about lenses [4]. Ignore this.\n</think>\n\n" : "",
              lens_first ? 1 : 2, two ? (lens_first ? 2 : 1) : 1, lens_first ? 1 : 2);
     cJSON_Delete(j);
     return out;
@@ -296,6 +298,18 @@ int main(void)
     root = cJSON_Parse(out);
     CHECK(cJSON_IsTrue(cJSON_GetObjectItem(root, "refused")));
     CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "generation"), "refusal")), "verification");
+    cJSON_Delete(root);
+    free(out);
+    mode = "script";
+
+    /* 5b'. a reasoning block before the answer is not verified as part of it */
+    mode = "think";
+    snprintf(args, sizeof args, "ask --json --llm-url %s %s", ts_url(ts), q);
+    out = run(args, &st);
+    root = cJSON_Parse(out);
+    CHECK_EQ_INT(cJSON_GetArraySize(cJSON_GetObjectItem(root, "sentences")), 3);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(sentence(root, 0), "status")), "supported");
+    CHECK(!strstr(cJSON_GetStringValue(cJSON_GetObjectItem(root, "answer")), "think"));
     cJSON_Delete(root);
     free(out);
     mode = "script";
