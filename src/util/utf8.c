@@ -107,6 +107,32 @@ quire_status utf8_append_repaired(buf *b, const char *s, size_t len)
     return buf_append(b, s + run, len - run);
 }
 
+quire_status utf8_append_utf16(buf *b, const char *s, size_t len, bool le)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i + 1 < len; i += 2) {
+        uint32_t c = le ? (uint32_t)(u[i] | u[i + 1] << 8) : (uint32_t)(u[i] << 8 | u[i + 1]);
+        if (c >= 0xD800 && c <= 0xDBFF) {
+            uint32_t lo = 0;
+            if (i + 3 < len)
+                lo = le ? (uint32_t)(u[i + 2] | u[i + 3] << 8) : (uint32_t)(u[i + 2] << 8 | u[i + 3]);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+                i += 2;
+            } else {
+                c = 0xFFFD;
+            }
+        } else if (c >= 0xDC00 && c <= 0xDFFF) {
+            c = 0xFFFD;
+        }
+        if (c == 0) c = ' ';
+        char tmp[4];
+        quire_status rc = buf_append(b, tmp, utf8_encode(c, tmp));
+        if (rc) return rc;
+    }
+    return QUIRE_OK;
+}
+
 size_t utf8_prefix(const char *s, size_t len, size_t max)
 {
     if (len <= max) return len;
