@@ -328,6 +328,41 @@ static bool has_prose(const xmlNode *n, int depth)
     return false;
 }
 
+/* Non-space text bytes under n: all of them, and those inside same-page
+ * links (<a href="#...">). */
+static void text_weight(const xmlNode *n, bool linked, size_t *all, size_t *in_links, int depth)
+{
+    for (const xmlNode *c = n->children; c && depth < 64; c = c->next) {
+        if (c->type == XML_TEXT_NODE && c->content) {
+            size_t k = 0;
+            for (const xmlChar *p = c->content; *p; p++)
+                k += *p != ' ' && *p != '\n' && *p != '\t' && *p != '\r';
+            *all += k;
+            if (linked) *in_links += k;
+        } else if (c->type == XML_ELEMENT_NODE) {
+            bool l = linked;
+            if (!l && c->name[0] == 'a' && !c->name[1] && c->properties) {
+                const char *href = attr(c, "href");
+                l = href && href[0] == '#' && href[1];
+            }
+            text_weight(c, l, all, in_links, depth + 1);
+        }
+    }
+}
+
+/* An in-page table of contents: a list of three or more items whose text is
+ * (almost) all links to anchors of this page, as the SQLite FAQ's question
+ * list. Its entries repeat the headings and would outrank the answers. */
+static bool local_toc(const xmlNode *list)
+{
+    int items = 0;
+    for (const xmlNode *c = list->children; c; c = c->next) items += name_is(c, "li");
+    if (items < 3) return false;
+    size_t all = 0, linked = 0;
+    text_weight(list, false, &all, &linked, 0);
+    return all && linked * 10 >= all * 9;
+}
+
 /* Generated ids (DocBook id-1.9.3, idm4512, id2563) say little; real ones do. */
 static bool generated_id(const char *id)
 {
@@ -479,6 +514,7 @@ static bool dropped(const walker *w, const xmlNode *n, enum tag_kind kind)
     if (kind == T_DROP) return true;
     if (kind == T_EDGE && !w->in_content) return true;
     if (kind == T_FORM && !has_prose(n, 0)) return true;
+    if (kind == T_LIST && local_toc(n)) return true;
     if (!n->properties) return false;
     const char *v;
     if ((v = attr(n, "role")) && chrome_role(v)) return true;

@@ -132,6 +132,10 @@ static void test_blocks(void)
 {
     quire_doc *d = HTML(
         "<html><body>"
+        "<ol class=\"nounderline\"><li><a href=\"#q1\">TOC first question?</a></li>"
+        "<li><a href=\"#q2\">TOC second?</a></li><li value=\"3\"><a href=\"#q3\">TOC third</a></li></ol>"
+        "<ul><li><a href=\"a.html\">Page A</a></li><li><a href=\"b.html\">Page B</a></li>"
+        "<li><a href=\"c.html\">Page C</a></li></ul>"
         "<a name=\"q1\"></a><p><b>(1) First question?</b></p><blockquote><p>Answer one.</p></blockquote>"
         "<a name=\"q2\"></a><p><b>(2) Second?</b></p><p>Answer two.</p>"
         "<table><caption>Prices</caption><thead><tr><th>Item</th><th>Price</th></tr></thead>"
@@ -142,6 +146,8 @@ static void test_blocks(void)
         "<p>line one<br>line two</p>"
         "</body></html>");
     if (!d) return;
+    CHECK(!strstr(d->text, "TOC")); /* in-page table of contents dropped */
+    CHECK(seg_with(d, "- Page B") != NULL); /* a list of links to other pages is content */
     const quire_segment *s = seg_with(d, "Answer one.");
     CHECK(s && s->anchor && !strcmp(s->anchor, "q1"));
     s = seg_with(d, "Answer two.");
