@@ -207,7 +207,7 @@ quire_status ingest_html_parse(const void *data, size_t len, xmlDoc **out, quire
 static const char *attr(const xmlNode *n, const char *name)
 {
     for (const xmlAttr *a = n->properties; a; a = a->next) {
-        if (a->name && !strcasecmp((const char *)a->name, name)) {
+        if (a->name && !strcmp((const char *)a->name, name)) { /* lowercased by the parser */
             const xmlNode *c = a->children;
             if (c && c->type == XML_TEXT_NODE && !c->next && c->content) return (const char *)c->content;
             return c ? NULL : "";
@@ -218,7 +218,7 @@ static const char *attr(const xmlNode *n, const char *name)
 
 static bool name_is(const xmlNode *n, const char *name)
 {
-    return n->type == XML_ELEMENT_NODE && n->name && !strcasecmp((const char *)n->name, name);
+    return n->type == XML_ELEMENT_NODE && n->name && !strcmp((const char *)n->name, name);
 }
 
 enum tag_kind {
@@ -256,7 +256,7 @@ static const tag_entry tag_table[] = { /* sorted by name for bsearch */
 
 static int tag_cmp(const void *key, const void *elem)
 {
-    return strcasecmp((const char *)key, ((const tag_entry *)elem)->name);
+    return strcmp((const char *)key, ((const tag_entry *)elem)->name); /* libxml2 lowercases HTML names */
 }
 
 static enum tag_kind tag_kind(const xmlNode *n)

@@ -1,5 +1,7 @@
 #include "util/utf8.h"
 
+#include <string.h>
+
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -51,8 +53,18 @@ size_t utf8_encode(uint32_t cp, char *out)
 
 bool utf8_valid(const char *s, size_t len)
 {
+    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
+        /* ASCII runs dominate real text: skip them 8 bytes at a time. */
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, u + i, 8);
+            if (w & 0x8080808080808080ull) break;
+            i += 8;
+        }
+        while (i < len && u[i] < 0x80) i++;
+        if (i >= len) break;
         uint32_t cp;
         size_t n = utf8_decode(s + i, len - i, &cp);
         if (!n) return false;
