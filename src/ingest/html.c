@@ -116,6 +116,17 @@ static bool is_latin1_name(const char *n)
     return false;
 }
 
+/* A declaration we could read as ASCII cannot be true of a charset that is
+ * not ASCII-compatible: such a claim is ignored. */
+static bool ascii_incompatible(const char *n)
+{
+    static const char *prefixes[] = {"utf-16", "utf16", "utf-32", "utf32", "ucs", "unicode",
+                                     "utf-7", "utf7", "ebcdic", "cp037", "ibm037", "ibm0", "cp500"};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (!strncasecmp(n, prefixes[i], strlen(prefixes[i]))) return true;
+    return false;
+}
+
 /* UTF-16 without a BOM: ASCII markup leaves a NUL in every other byte. */
 static int utf16_guess(const unsigned char *s, size_t len)
 {
@@ -131,6 +142,24 @@ static int utf16_guess(const unsigned char *s, size_t len)
     return 0;
 }
 
+static void silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+void ingest_xml_mute(ingest_xml_quiet *saved)
+{
+    saved->func = xmlGenericError;
+    saved->ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, silent);
+}
+
+void ingest_xml_unmute(const ingest_xml_quiet *saved)
+{
+    xmlSetGenericErrorFunc(saved->ctx, saved->func);
+}
+
 static htmlDocPtr parse_bytes(const char *p, size_t n, const char *encoding)
 {
     int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
@@ -140,7 +169,11 @@ static htmlDocPtr parse_bytes(const char *p, size_t n, const char *encoding)
         p = " ";
         n = 1;
     }
-    return htmlReadMemory(p, (int)n, NULL, encoding, opts);
+    ingest_xml_quiet q;
+    ingest_xml_mute(&q);
+    htmlDocPtr d = htmlReadMemory(p, (int)n, NULL, encoding, opts);
+    ingest_xml_unmute(&q);
+    return d;
 }
 
 quire_status ingest_html_parse(const void *data, size_t len, xmlDoc **out, quire_error *err)
@@ -168,7 +201,9 @@ quire_status ingest_html_parse(const void *data, size_t len, xmlDoc **out, quire
     } else if (!utf8_valid(p, n)) {
         bool declared = declared_charset(p, n, cs, sizeof cs);
         if (declared && is_latin1_name(cs)) rc = utf8_append_latin1(&conv, p, n);
-        else if (declared && strcasecmp(cs, "utf-8") && strcasecmp(cs, "utf8")) foreign = cs;
+        else if (declared && strcasecmp(cs, "utf-8") && strcasecmp(cs, "utf8") &&
+                 !ascii_incompatible(cs))
+            foreign = cs;
         else rc = utf8_append_repaired(&conv, p, n);
     }
     if (rc) {

@@ -25,4 +25,15 @@ quire_status ingest_html_parse(const void *buf, size_t len, xmlDoc **out, quire_
  * only read; doc must outlive nothing from it (all strings are copied). */
 quire_status ingest_html_walk(quire_doc *doc, xmlDoc *tree, unsigned flags);
 
+/* libxml2 reports some problems (encoding errors) through its per-thread
+ * generic error handler, which prints to stderr even with NOERROR. Library
+ * code never prints: wrap each parse in mute/unmute (this thread only). */
+typedef struct ingest_xml_quiet {
+    xmlGenericErrorFunc func;
+    void *ctx;
+} ingest_xml_quiet;
+
+void ingest_xml_mute(ingest_xml_quiet *saved);
+void ingest_xml_unmute(const ingest_xml_quiet *saved);
+
 #endif

@@ -229,9 +229,13 @@ static xmlDoc *xml_parse(const zip_part *p)
 {
     if (p->len > (size_t)INT_MAX) return NULL;
     /* No XML_PARSE_NOENT (entities stay references), no DTD loading, no network. */
-    return xmlReadMemory(p->data, (int)p->len, p->name, NULL,
-                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                             XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
+    ingest_xml_quiet q;
+    ingest_xml_mute(&q);
+    xmlDoc *d = xmlReadMemory(p->data, (int)p->len, p->name, NULL,
+                              XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                                  XML_PARSE_NOCDATA | XML_PARSE_COMPACT);
+    ingest_xml_unmute(&q);
+    return d;
 }
 
 static bool is(const xmlNode *n, const char *local)

@@ -212,6 +212,23 @@ static void test_charsets(void)
         CHECK(seg_with(d, "prix 5 \xe2\x82\xac") != NULL);
         quire_doc_free(d);
     }
+    /* Windows-1251 through libxml2's iconv. */
+    d = HTML("<meta charset=\"windows-1251\"><p>\xcf\xf0\xe8\xe2\xe5\xf2</p>");
+    if (d) {
+        CHECK(seg_with(d, "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82") != NULL);
+        quire_doc_free(d);
+    }
+    /* Impossible (ASCII-readable UCS-4) and unknown declarations: repaired as Latin-1. */
+    d = HTML("<meta charset=\"ucs-4\"><p>caf\xe9 x</p>");
+    if (d) {
+        CHECK(seg_with(d, "caf\xc3\xa9 x") != NULL);
+        quire_doc_free(d);
+    }
+    d = HTML("<meta charset=\"no-such-charset\"><p>caf\xe9 y</p>");
+    if (d) {
+        CHECK(seg_with(d, "caf\xc3\xa9 y") != NULL);
+        quire_doc_free(d);
+    }
     /* UTF-16LE with BOM, and UTF-16BE without BOM. */
     const char *src = "<html><head><title>\xc3\xa9t\xc3\xa9</title></head><body><h1 id=\"h\">Hello "
                       "\xe2\x82\xac</h1><p>para</p></body></html>";
