@@ -40,6 +40,10 @@ void cli_error(const char *fmt, ...)
 /* Parse a positive int option value; prints an error and returns false if bad. */
 bool cli_parse_int(const char *opt, const char *s, int min, int max, int *out);
 
+/* How people see a hit's document: its path, or "id (record in file)" for
+ * JSONL records. Returns tmp or a pointer into h. */
+const char *cli_doc_label(const quire_hit *h, char *tmp, size_t size);
+
 /* "p. 3" or "p. 3 (label iv)" for a paged hit; false when unpaged. */
 bool cli_page_string(const quire_hit *h, char *out, size_t size);
 

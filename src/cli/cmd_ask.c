@@ -28,7 +28,7 @@ static void print_source(const quire_answer_source *s, bool numbered)
     char tmp[4096], page[96];
     if (numbered) printf("[%d] ", s->n);
     else printf("  - ");
-    printf("%s", cli_display_path(h->doc_path ? h->doc_path : h->doc_key, tmp, sizeof tmp));
+    printf("%s", cli_doc_label(h, tmp, sizeof tmp));
     if (h->anchor && !h->page_start) printf("#%s", h->anchor);
     if (cli_page_string(h, page, sizeof page)) printf(", %s", page);
     if (h->section) printf(" — %s", h->section);
