@@ -39,7 +39,9 @@ static const char *sniff_zip(const char *b, size_t len)
     static const char odt[] = "mimetypeapplication/vnd.oasis.opendocument.text";
     if (len >= 30 + sizeof epub - 1 && !memcmp(b + 30, epub, sizeof epub - 1)) return "epub";
     if (len >= 30 + sizeof odt - 1 && !memcmp(b + 30, odt, sizeof odt - 1)) return "odt";
-    if (memmem(b, len, "word/document.xml", 17)) return "docx";
+    static const char docx[] = "word/document.xml";
+    for (size_t i = 0; i + sizeof docx - 1 <= len; i++)
+        if (b[i] == 'w' && !memcmp(b + i, docx, sizeof docx - 1)) return "docx";
     return "zip";
 }
 
