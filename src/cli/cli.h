@@ -55,5 +55,17 @@ int cmd_ls(cli_ctx *ctx, int argc, char **argv);
 int cmd_rm(cli_ctx *ctx, int argc, char **argv);
 int cmd_search(cli_ctx *ctx, int argc, char **argv);
 int cmd_ask(cli_ctx *ctx, int argc, char **argv);
+int cmd_eval(cli_ctx *ctx, int argc, char **argv);
+int cmd_chat(cli_ctx *ctx, int argc, char **argv);
+int cmd_config(cli_ctx *ctx, int argc, char **argv);
+
+struct quire_answer;
+/* Print an answer for people (after a streamed one when streamed): text,
+ * sources or closest passages, and what verification found. */
+void cli_print_answer(const struct quire_answer *answer, bool streamed);
+/* Budget, omitted passages and timings on stderr. */
+void cli_print_verbose(const struct quire_answer *answer);
+/* quire_llm_token_fn writing pieces to stdout; user is a bool set to true. */
+int cli_stream_tokens(void *user, const char *piece, size_t len);
 
 #endif
