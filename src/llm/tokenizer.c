@@ -577,6 +577,12 @@ quire_status quire_tokenizer_load(const quire_gguf *g, quire_tokenizer **out, qu
     }
 
     read_special_ids(t, g);
+    if (t->kind == QUIRE_TOKENIZER_WPM && t->special[QUIRE_SPECIAL_BOS] == QUIRE_TOKEN_NULL) {
+        /* llama.cpp would refuse such a file; [CLS] is what BERT starts with */
+        uint64_t cls;
+        if (quire_gguf_get_uint(g, "tokenizer.ggml.cls_token_id", &cls) == QUIRE_OK && cls < t->n_tokens)
+            t->special[QUIRE_SPECIAL_BOS] = (quire_token)cls;
+    }
     get_bool_key(g, "tokenizer.ggml.add_bos_token", &t->add_bos);
     get_bool_key(g, "tokenizer.ggml.add_eos_token", &t->add_eos);
     get_bool_key(g, "tokenizer.ggml.add_sep_token", &t->add_sep);
