@@ -57,6 +57,7 @@ typedef struct rx {
     rx_seq *alts;  /* top-level alternation */
     size_t n_alts;
     bool collapsed;
+    bool suffix_run; /* the whole expression is X+$: matched right to left */
 } rx;
 
 typedef struct rx_parser {
@@ -355,6 +356,13 @@ static rx *rx_compile(const char *pattern)
         rx_free(r);
         return NULL;
     }
+    /* "\s+$" searched left to right backtracks quadratically over a long run
+     * that does not reach the end; its only possible match is the longest
+     * suffix run, found directly */
+    if (r->n_alts == 1 && r->alts[0].n == 2 && r->alts[0].nodes[0].kind == RN_CLASS &&
+        r->alts[0].nodes[0].min == 1 && r->alts[0].nodes[0].max < 0 &&
+        r->alts[0].nodes[1].kind == RN_EOL)
+        r->suffix_run = true;
     return r;
 }
 
@@ -364,6 +372,7 @@ typedef struct rx_ctx {
     const uint32_t *u;  /* units (collapsed or wide) */
     size_t beg, end;    /* current fragment */
     bool collapsed;
+    uint64_t *steps;    /* backtracking budget left (shared by the whole split) */
 } rx_ctx;
 
 static unsigned ascii_cat_collapsed(uint32_t c)
@@ -433,6 +442,11 @@ static long m_alts(const rx_ctx *cx, const rx_seq *alts, size_t n, size_t pos, c
 
 static long m_seq(const rx_ctx *cx, const rx_seq *seq, size_t idx, size_t pos, const rx_cont *k)
 {
+    /* hostile text can make a backtracking search quadratic: a budget
+     * linear in the text length bounds it (exhausted = no match) */
+    if (*cx->steps == 0)
+        return -1;
+    (*cx->steps)--;
     if (idx == seq->n) {
         if (!k)
             return (long)pos;
@@ -828,12 +842,21 @@ quire_status pretok_new(const char *name, size_t name_len, pretok **out, pretok_
 
 /* Run one expression over every fragment in `in`, producing `out`. */
 static void split_rx(const rx *r, const uint32_t *units, size_t n, const size_t *in, size_t n_in,
-                     words *out)
+                     words *out, uint64_t *steps)
 {
     size_t start = 0;
     for (size_t f = 0; f < n_in; f++) {
-        rx_ctx cx = {units, start, start + in[f], r->collapsed};
+        rx_ctx cx = {units, start, start + in[f], r->collapsed, steps};
         size_t prev = start;
+        if (r->suffix_run) {
+            size_t q = cx.end;
+            while (q > start && cls_match(&r->alts[0].nodes[0].cls, units[q - 1]))
+                q--;
+            words_add(out, q - start);
+            words_add(out, cx.end - q);
+            start = cx.end;
+            continue;
+        }
         for (size_t pos = start; pos < cx.end;) {
             long e = m_alts(&cx, r->alts, r->n_alts, pos, NULL);
             if (e > (long)pos) {
@@ -859,6 +882,7 @@ quire_status pretok_split(const pretok *p, const uint32_t *cps, size_t n, size_t
     words_add(&cur, n);
     uint32_t *units = NULL;
     int units_mode = -1; /* 0 wide, 1 collapsed */
+    uint64_t steps = (uint64_t)n * 2000 + 1000000;
     for (size_t i = 0; i < p->n_rx && !cur.oom; i++) {
         words next = {0};
         if (p->custom[i]) {
@@ -889,7 +913,13 @@ quire_status pretok_split(const pretok *p, const uint32_t *cps, size_t n, size_t
                 }
                 units_mode = mode;
             }
-            split_rx(p->rx[i], units, n, cur.len, cur.n, &next);
+            split_rx(p->rx[i], units, n, cur.len, cur.n, &next, &steps);
+            if (steps == 0) {
+                free(next.len);
+                free(cur.len);
+                free(units);
+                return QUIRE_ERR_TOO_BIG;
+            }
         }
         free(cur.len);
         cur = next;

@@ -36,7 +36,9 @@ quire_status pretok_new(const char *name, size_t name_len, pretok **out, pretok_
 void pretok_free(pretok *p);
 
 /* Split cps[0..n) into words. *lens receives the word lengths in code
- * points (malloc'd, caller frees), *n_words their count. */
+ * points (malloc'd, caller frees), *n_words their count. Returns
+ * QUIRE_ERR_TOO_BIG when the expressions backtrack beyond a budget linear in
+ * n (pathological text), QUIRE_ERR_NOMEM on allocation failure. */
 quire_status pretok_split(const pretok *p, const uint32_t *cps, size_t n, size_t **lens,
                           size_t *n_words);
 

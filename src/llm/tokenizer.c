@@ -810,6 +810,9 @@ quire_status quire_tokenizer_encode(const quire_tokenizer *t, const char *text, 
     free(fr.v);
     if (out.oom) {
         free(out.v);
+        if (out.st == QUIRE_ERR_TOO_BIG)
+            return quire_error_set(err, QUIRE_ERR_TOO_BIG,
+                                   "tokenizer: text too hard to pre-tokenize (backtracking limit)");
         return quire_error_set(err, QUIRE_ERR_NOMEM, "tokenizer: out of memory");
     }
     *ids = out.v;
@@ -911,7 +914,7 @@ size_t quire_tokenizer_piece(const quire_tokenizer *t, quire_token id, bool spec
         src++;
         n--;
     }
-    if (dst && n <= cap)
+    if (dst && n && n <= cap)
         memcpy(dst, src, n);
     free(dyn);
     return n;

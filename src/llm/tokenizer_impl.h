@@ -17,7 +17,8 @@ typedef struct tok_entry {
 typedef struct tok_vec {
     quire_token *v;
     size_t n, cap;
-    bool oom;
+    bool oom;          /* stop: an error happened */
+    quire_status st;   /* its code when not NOMEM */
 } tok_vec;
 
 struct quire_tokenizer {

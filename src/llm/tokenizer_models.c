@@ -20,7 +20,8 @@
 
 void tok_push(tok_vec *o, quire_token id)
 {
-    if (o->oom)
+    /* a role the vocabulary lacks (e.g. no [UNK]) produces nothing */
+    if (o->oom || id < 0)
         return;
     if (o->n == o->cap) {
         size_t nc = o->cap ? o->cap * 2 : 64;
@@ -333,8 +334,10 @@ void tok_bpe(const quire_tokenizer *t, const char *text, size_t len, tok_vec *ou
         goto done;
     }
     size_t n = uni_decode_lenient(text, len, cps, NULL);
-    if (pretok_split(t->pre, cps, n, &lens, &n_words) != QUIRE_OK) {
+    quire_status pst = pretok_split(t->pre, cps, n, &lens, &n_words);
+    if (pst != QUIRE_OK) {
         out->oom = true;
+        out->st = pst;
         goto done;
     }
     size_t at = 0;
