@@ -8,6 +8,10 @@
  * A file that fails is recorded with its reason; an older indexed version of
  * it is kept. With prune, indexed files under a walked folder that no longer
  * exist are removed.
+ *
+ * JSONL files (by extension .jsonl, or every named file with opts.jsonl)
+ * hold one record per line, {"_id"|"id", "title", "text", "url"}; each
+ * record is a document whose key is its id (src/ingest/records.c).
  */
 #ifndef QUIRE_PIPELINE_H
 #define QUIRE_PIPELINE_H
@@ -48,6 +52,7 @@ typedef struct quire_add_opts {
     int threads;            /* extraction workers (default: online CPUs, at most 8) */
     bool prune;             /* remove indexed files missing under walked folders */
     bool force;             /* re-extract even unchanged files */
+    bool jsonl;             /* treat every file given by name as JSONL records (else by extension) */
     size_t max_files;       /* refuse a walk that finds more (default 1,000,000) */
     quire_add_event_fn on_event; /* may be NULL; called from the calling thread */
     void *ctx;

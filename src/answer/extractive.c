@@ -219,6 +219,16 @@ void quire_answer_free(quire_answer *a)
         quire_hit_clear(&a->closest[i].hit);
         free(a->closest[i].quote);
     }
+    if (a->gen) {
+        for (size_t i = 0; i < a->gen->nomitted; i++) {
+            quire_hit_clear(&a->gen->omitted[i].hit);
+            free(a->gen->omitted[i].quote);
+        }
+        free(a->gen->omitted);
+        free(a->gen->finish_reason);
+        free(a->gen->raw);
+        free(a->gen);
+    }
     free(a->sentences);
     free(a->sources);
     free(a->closest);

@@ -11,7 +11,7 @@
 static void add_usage(FILE *out)
 {
     fprintf(out,
-            "usage: quire add [--prune] [--force] [-j N] [-q] PATH...\n"
+            "usage: quire add [--prune] [--force] [--jsonl] [-j N] [-q] PATH...\n"
             "\n"
             "Ingest PDF, HTML, Markdown and text files (folders are walked). Unchanged files are\n"
             "skipped (size+mtime, then sha256); changed files are replaced; a file that fails is\n"
@@ -19,6 +19,8 @@ static void add_usage(FILE *out)
             "\n"
             "  --prune     remove indexed files that no longer exist under the given folders\n"
             "  --force     re-extract unchanged files\n"
+            "  --jsonl     the named files hold JSONL records {\"_id\", \"title\", \"text\", \"url\"}\n"
+            "              (one document each, keyed by its id; also chosen by the .jsonl extension)\n"
             "  -j N        extraction threads (default: number of CPUs)\n"
             "  -q          no per-file lines, only the summary\n");
 }
@@ -67,7 +69,7 @@ static void on_event(const quire_add_event *ev, void *arg)
 int cmd_add(cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"prune", no_argument, NULL, 'p'}, {"force", no_argument, NULL, 'f'},
+        {"prune", no_argument, NULL, 'p'}, {"jsonl", no_argument, NULL, 'J'}, {"force", no_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'}, {"quiet", no_argument, NULL, 'q'},
         {NULL, 0, NULL, 0}};
     quire_add_opts opts;
@@ -79,6 +81,7 @@ int cmd_add(cli_ctx *ctx, int argc, char **argv)
         switch (c) {
         case 'p': opts.prune = true; break;
         case 'f': opts.force = true; break;
+        case 'J': opts.jsonl = true; break;
         case 'q': view.quiet = true; break;
         case 'j': if (!cli_parse_int("-j", optarg, 1, 64, &opts.threads)) return EXIT_USAGE; break;
         case 'h': add_usage(stdout); return EXIT_OK;

@@ -60,6 +60,9 @@ quire_status quire_extract(const char *format, const char *name, const void *buf
     if (!strcmp(format, "html")) return quire_extract_html(buf, len, opts, out, err);
     if (!strcmp(format, "md")) return quire_extract_markdown(buf, len, opts, out, err);
     if (!strcmp(format, "txt")) return quire_extract_text(buf, len, opts, out, err);
+    if (!strcmp(format, "docx")) return quire_extract_docx(buf, len, opts, out, err);
+    if (!strcmp(format, "odt")) return quire_extract_odt(buf, len, opts, out, err);
+    if (!strcmp(format, "epub")) return quire_extract_epub(buf, len, opts, out, err);
     return quire_error_set(err, QUIRE_ERR_UNSUPPORTED, "%s: format '%s' is not supported yet",
                            name ? name : "input", format);
 }

@@ -134,6 +134,39 @@ int main(void)
     int64_t ndocs, nchunks;
     CHECK_EQ_INT(quire_index_counts(idx, &ndocs, &nchunks), QUIRE_OK);
     CHECK_EQ_INT(ndocs, 3);
+
+    /* JSONL records: keyed by id, bad lines reported, unchanged on re-add, changed replaced. */
+    char jl[700];
+    snprintf(jl, sizeof jl, "%s/records.jsonl", dir);
+    const char *records = "{\"_id\": \"r1\", \"title\": \"Okapi\", \"text\": \"The okapi is a giraffid.\"}\n"
+                          "not json\n"
+                          "{\"id\": 42, \"text\": \"Numbers as ids work: the pangolin.\"}\n"
+                          "{\"title\": \"no id\"}\n\n";
+    test_write_file(jl, records, strlen(records));
+    quire_add_opts o;
+    quire_add_opts_default(&o);
+    const char *jpaths[] = {jl};
+    CHECK_EQ_INT(quire_add_paths(idx, jpaths, 1, &o, &s, &err), QUIRE_OK);
+    CHECK_EQ_INT(s.counts[QUIRE_ADD_ADDED], 2);
+    CHECK_EQ_INT(s.counts[QUIRE_ADD_FAILED], 2);
+    quire_hit *hh;
+    size_t nh;
+    CHECK_EQ_INT(quire_retrieve(idx, "pangolin", NULL, &hh, &nh, NULL), QUIRE_OK);
+    CHECK_EQ_INT(nh, 1);
+    if (nh) CHECK_STR(hh[0].doc_key, "42");
+    quire_hits_free(hh, nh);
+    CHECK_EQ_INT(quire_retrieve(idx, "okapi", NULL, &hh, &nh, NULL), QUIRE_OK);
+    CHECK_EQ_INT(nh, 1);
+    if (nh) CHECK_STR(hh[0].doc_title, "Okapi");
+    quire_hits_free(hh, nh);
+    records = "{\"_id\": \"r1\", \"title\": \"Okapi\", \"text\": \"The okapi is a giraffid.\"}\n"
+              "{\"id\": 42, \"text\": \"Now about the armadillo.\"}\n";
+    test_write_file(jl, records, strlen(records));
+    CHECK_EQ_INT(quire_add_paths(idx, jpaths, 1, &o, &s, &err), QUIRE_OK);
+    CHECK_EQ_INT(s.counts[QUIRE_ADD_UNCHANGED], 1);
+    CHECK_EQ_INT(s.counts[QUIRE_ADD_UPDATED], 1);
+    CHECK_EQ_INT(search(idx, "pangolin", NULL), 0);
+    CHECK_EQ_INT(search(idx, "armadillo", NULL), 1);
     quire_index_close(idx);
 
     /* The notebook reopens read-only and a newer schema is refused. */
