@@ -34,6 +34,7 @@ typedef struct rx_cls {
     bool neg;
     size_t n;
     cls_item *items;
+    struct rx_cls *also;  /* owned: a second class the unit must match too */
 } rx_cls;
 
 enum { RN_CLASS, RN_GROUP, RN_LOOK, RN_NLOOK, RN_BOL, RN_EOL };
@@ -190,6 +191,52 @@ static bool parse_class(rx_parser *ps, rx_cls *c)
 }
 
 static bool parse_alts(rx_parser *ps, rx_seq **alts, size_t *n_alts);
+static void free_alts(rx_seq *alts, size_t n);
+
+static bool single_class(const rx_node *nd)
+{
+    return nd->kind == RN_CLASS && nd->min == 1 && nd->max == 1;
+}
+
+/* A group that consumes exactly one unit becomes a class, so that it can be
+ * repeated: "([^a-z])" is [^a-z], and "(?=[\p{L}])([^a-z])" (a letter that is
+ * not a-z, as the tekken and gpt-4o expressions write it) is the
+ * intersection of the two classes. Other groups are left alone. */
+static bool fold_group(rx_node *node)
+{
+    if (node->n_alts != 1)
+        return true;
+    rx_seq *sq = &node->alts[0];
+    rx_node *inner = NULL, *look = NULL;
+    if (sq->n == 1 && single_class(&sq->nodes[0])) {
+        inner = &sq->nodes[0];
+    } else if (sq->n == 2 && sq->nodes[0].kind == RN_LOOK && sq->nodes[0].n_alts == 1 &&
+               sq->nodes[0].alts[0].n == 1 && single_class(&sq->nodes[0].alts[0].nodes[0]) &&
+               single_class(&sq->nodes[1]) && !sq->nodes[1].cls.also) {
+        look = &sq->nodes[0].alts[0].nodes[0];
+        inner = &sq->nodes[1];
+    } else {
+        return true;
+    }
+    rx_cls cls = inner->cls;
+    memset(&inner->cls, 0, sizeof inner->cls);
+    if (look) {
+        rx_cls *also = malloc(sizeof *also);
+        if (!also) {
+            free(cls.items);
+            return false;
+        }
+        *also = look->cls;
+        memset(&look->cls, 0, sizeof look->cls);
+        cls.also = also;
+    }
+    free_alts(node->alts, node->n_alts);
+    node->alts = NULL;
+    node->n_alts = 0;
+    node->kind = RN_CLASS;
+    node->cls = cls;
+    return true;
+}
 
 static bool parse_uint(rx_parser *ps, int *v)
 {
@@ -227,6 +274,8 @@ static bool parse_seq(rx_parser *ps, rx_seq *seq)
             if (ps->i >= ps->n || ps->p[ps->i] != ')')
                 return false;
             ps->i++;
+            if (node.kind == RN_GROUP && !fold_group(&node))
+                return false;
         } else if (c == '[') {
             node.kind = RN_CLASS;
             if (!parse_class(ps, &node.cls))
@@ -319,7 +368,14 @@ static void free_alts(rx_seq *alts, size_t n)
 {
     for (size_t a = 0; a < n; a++) {
         for (size_t i = 0; i < alts[a].n; i++) {
-            free(alts[a].nodes[i].cls.items);
+            rx_cls *c = &alts[a].nodes[i].cls;
+            free(c->items);
+            while (c->also) { /* at most one level deep */
+                rx_cls *also = c->also;
+                c->also = NULL;
+                free(also->items);
+                free(also);
+            }
             free_alts(alts[a].nodes[i].alts, alts[a].nodes[i].n_alts);
         }
         free(alts[a].nodes);
@@ -419,7 +475,9 @@ static bool cls_match(const rx_cls *c, uint32_t u)
         case CI_CAT: m = u == collapse_marker(it->cat) || (ascii_cat_collapsed(u) & it->cat); break;
         }
     }
-    return m != c->neg;
+    if (m == c->neg)
+        return false;
+    return !c->also || cls_match(c->also, u);
 }
 
 typedef struct rx_cont {
@@ -760,6 +818,25 @@ static const pre_config configs[] = {
     {"ufakzeka",
      {"[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"},
      false, false, -1, -1, false},
+    {"tekken",
+     {"[^\\r\\n\\p{L}\\p{N}]?((?=[\\p{L}])([^a-z]))*((?=[\\p{L}])([^A-Z]))+|"
+      "[^\\r\\n\\p{L}\\p{N}]?((?=[\\p{L}])([^a-z]))+((?=[\\p{L}])([^A-Z]))*|\\p{N}|"
+      " ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"},
+     false, true, 1, -1, false},
+    {"gpt-4o|llama4|kanana2|talkie|minimax-m2",
+     {"[^\\r\\n\\p{L}\\p{N}]?((?=[\\p{L}])([^a-z]))*((?=[\\p{L}])([^A-Z]))+"
+      "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])?|"
+      "[^\\r\\n\\p{L}\\p{N}]?((?=[\\p{L}])([^a-z]))+((?=[\\p{L}])([^A-Z]))*"
+      "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])?|"
+      "\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"},
+     false, false, -1, -1, false},
+    {"granite-embed-multi-97m",
+     {"[^\\r\\n\\p{L}\\p{N}]?((?=[\\p{L}\\p{M}])([^a-z]))*((?=[\\p{L}\\p{M}])([^A-Z]))+"
+      "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])?|"
+      "[^\\r\\n\\p{L}\\p{N}]?((?=[\\p{L}\\p{M}])([^a-z]))+((?=[\\p{L}\\p{M}])([^A-Z]))*"
+      "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])?|"
+      "\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"},
+     false, true, -1, -1, false},
     {"minicpm5",
      {"\\p{N}{1,3}",
       "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|"
