@@ -5,6 +5,7 @@
  *   model "gpt2"  : byte-level BPE with merges; the pre-tokenizer named by
  *                   tokenizer.ggml.pre splits words first
  *   model "bert"  : WordPiece (lower-case, strip accents, punctuation split)
+ *   model "t5"    : Unigram (precompiled charsmap normalization, Viterbi)
  * Special/control tokens found in the text are matched before the model runs
  * (longest first), as llama_tokenize does.
  *
@@ -34,6 +35,7 @@ typedef enum quire_tokenizer_kind {
     QUIRE_TOKENIZER_SPM = 1,  /* SentencePiece ("llama") */
     QUIRE_TOKENIZER_BPE = 2,  /* byte-level BPE ("gpt2") */
     QUIRE_TOKENIZER_WPM = 3,  /* WordPiece ("bert") */
+    QUIRE_TOKENIZER_UGM = 4,  /* Unigram SentencePiece ("t5": T5, XLM-R) */
 } quire_tokenizer_kind;
 
 /* Token attributes (llama.cpp's llama_token_attr bits). */
@@ -100,7 +102,7 @@ quire_status quire_tokenizer_decode(const quire_tokenizer *t, const quire_token 
                                     unsigned flags, char **out, size_t *len, quire_error *err);
 
 quire_tokenizer_kind quire_tokenizer_get_kind(const quire_tokenizer *t);
-/* "spm", "bpe" or "wpm". */
+/* "spm", "bpe", "wpm" or "ugm". */
 const char *quire_tokenizer_kind_name(quire_tokenizer_kind kind);
 /* tokenizer.ggml.pre as given ("" when absent). */
 const char *quire_tokenizer_pre(const quire_tokenizer *t);

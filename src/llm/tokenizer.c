@@ -22,6 +22,7 @@
 #include "util/buf.h"
 
 #include <ctype.h>
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,8 @@ void quire_tokenizer_free(quire_tokenizer *t)
     free(t->merge_len);
     free(t->merge_arena);
     free(t->merge_hash);
+    free(t->ugm_flags);
+    free(t->ugm_charsmap);
     free(t->special_cache);
     free(t->eog);
     free(t);
@@ -489,6 +492,56 @@ static void read_special_ids(quire_tokenizer *t, const quire_gguf *g)
     }
 }
 
+/* tokenizer.ggml.precompiled_charsmap (unigram models): copied, header checked. */
+static quire_status load_charsmap(quire_tokenizer *t, const quire_gguf *g, quire_error *err)
+{
+    const quire_gguf_value *v = quire_gguf_get(g, "tokenizer.ggml.precompiled_charsmap");
+    if (!v)
+        return QUIRE_OK;
+    quire_gguf_type et = quire_gguf_arr_type(v);
+    uint64_t n = quire_gguf_arr_n(v);
+    if (et != QUIRE_GGUF_INT8 && et != QUIRE_GGUF_UINT8)
+        return quire_error_set(err, QUIRE_ERR_FORMAT,
+                               "tokenizer: tokenizer.ggml.precompiled_charsmap is not a byte array");
+    uint32_t blob;
+    if (n < 4 || (memcpy(&blob, v->raw, 4), (uint64_t)blob + 4 >= n))
+        return quire_error_set(err, QUIRE_ERR_FORMAT,
+                               "tokenizer: precompiled_charsmap header out of bounds");
+    t->ugm_charsmap = malloc((size_t)n);
+    if (!t->ugm_charsmap)
+        return quire_error_set(err, QUIRE_ERR_NOMEM, "tokenizer: out of memory");
+    memcpy(t->ugm_charsmap, v->raw, (size_t)n);
+    t->ugm_charsmap_len = (size_t)n;
+    t->ugm_xcda_n = blob / 4;
+    return QUIRE_OK;
+}
+
+/* Which pieces the unigram search may use, from the attributes as the file
+ * gives them (before any special-token fix-up, as llama.cpp builds its trie). */
+static quire_status ugm_prepare(quire_tokenizer *t, quire_error *err)
+{
+    t->ugm_flags = calloc(t->n_tokens, 1);
+    if (!t->ugm_flags)
+        return quire_error_set(err, QUIRE_ERR_NOMEM, "tokenizer: out of memory");
+    double min_score = DBL_MAX;
+    for (size_t i = 0; i < t->n_tokens; i++) {
+        uint32_t a = t->tok[i].attr;
+        if (a & QUIRE_TOKEN_ATTR_NORMAL && t->tok[i].score < min_score)
+            min_score = t->tok[i].score;
+        if (a & (QUIRE_TOKEN_ATTR_NORMAL | QUIRE_TOKEN_ATTR_USER_DEFINED | QUIRE_TOKEN_ATTR_UNUSED))
+            t->ugm_flags[i] |= 1;
+        if (a & QUIRE_TOKEN_ATTR_USER_DEFINED) {
+            t->ugm_flags[i] |= 2;
+            if (t->tok[i].len > t->ugm_max_user_len)
+                t->ugm_max_user_len = t->tok[i].len;
+        }
+    }
+    /* float arithmetic as llama.cpp (FLT_MAX when there is no normal piece) */
+    float min_f = min_score == DBL_MAX ? FLT_MAX : (float)min_score;
+    t->ugm_unk_score = (double)(min_f - 10.0f);
+    return QUIRE_OK;
+}
+
 quire_status quire_tokenizer_load(const quire_gguf *g, quire_tokenizer **out, quire_error *err)
 {
     if (!g || !out)
@@ -549,6 +602,14 @@ quire_status quire_tokenizer_load(const quire_gguf *g, quire_tokenizer **out, qu
             t->add_sep = info.add_sep;
         if (info.no_bos_token)
             t->special[QUIRE_SPECIAL_BOS] = QUIRE_TOKEN_NULL;
+    } else if (MODEL_IS("t5")) {
+        t->kind = QUIRE_TOKENIZER_UGM;
+        t->special[QUIRE_SPECIAL_EOS] = 1;
+        t->special[QUIRE_SPECIAL_UNK] = 2;
+        t->special[QUIRE_SPECIAL_PAD] = 0;
+        t->add_eos = true;
+        if ((st = load_charsmap(t, g, err)))
+            goto fail;
     } else {
         st = quire_error_set(err, QUIRE_ERR_UNSUPPORTED, "tokenizer: unsupported tokenizer model '%.*s'",
                              (int)(model_len > 40 ? 40 : model_len), model);
@@ -556,14 +617,22 @@ quire_status quire_tokenizer_load(const quire_gguf *g, quire_tokenizer **out, qu
     }
 #undef MODEL_IS
     get_bool_key(g, "tokenizer.ggml.add_space_prefix", &t->add_space_prefix);
+    get_bool_key(g, "tokenizer.ggml.remove_extra_whitespaces", &t->ugm_remove_extra_ws);
 
     if ((st = load_tokens(t, g, err)))
         goto fail;
     if (t->kind == QUIRE_TOKENIZER_BPE && (st = load_merges(t, g, err)))
         goto fail;
+    if (t->kind == QUIRE_TOKENIZER_UGM && (st = ugm_prepare(t, err)))
+        goto fail;
 
     /* newline token */
-    if (t->kind == QUIRE_TOKENIZER_SPM) {
+    if (t->kind == QUIRE_TOKENIZER_UGM) {
+        tok_vec v = {0};
+        tok_ugm(t, "\n", 1, &v);
+        t->special[QUIRE_SPECIAL_NL] = v.n ? v.v[0] : QUIRE_TOKEN_NULL;
+        free(v.v);
+    } else if (t->kind == QUIRE_TOKENIZER_SPM) {
         quire_token nl = tok_lookup(t, "<0x0A>", 6);
         t->special[QUIRE_SPECIAL_NL] = nl != QUIRE_TOKEN_NULL ? nl : tok_lookup(t, "\n", 1);
     } else if (t->kind == QUIRE_TOKENIZER_WPM) {
@@ -789,6 +858,18 @@ quire_status quire_tokenizer_encode(const quire_tokenizer *t, const char *text, 
                 tok_push(&out, fr.v[i].id);
             else
                 tok_bpe(t, text + fr.v[i].off, fr.v[i].len, &out);
+        }
+        if (add_special && t->add_eos)
+            tok_push(&out, t->special[QUIRE_SPECIAL_EOS]);
+        break;
+    case QUIRE_TOKENIZER_UGM:
+        if (add_special && t->add_bos)
+            tok_push(&out, t->special[QUIRE_SPECIAL_BOS]);
+        for (size_t i = 0; i < fr.n && !out.oom; i++) {
+            if (fr.v[i].id != QUIRE_TOKEN_NULL)
+                tok_push(&out, fr.v[i].id);
+            else
+                tok_ugm(t, text + fr.v[i].off, fr.v[i].len, &out);
         }
         if (add_special && t->add_eos)
             tok_push(&out, t->special[QUIRE_SPECIAL_EOS]);
@@ -1019,6 +1100,7 @@ const char *quire_tokenizer_kind_name(quire_tokenizer_kind kind)
     case QUIRE_TOKENIZER_SPM: return "spm";
     case QUIRE_TOKENIZER_BPE: return "bpe";
     case QUIRE_TOKENIZER_WPM: return "wpm";
+    case QUIRE_TOKENIZER_UGM: return "ugm";
     }
     return "?";
 }

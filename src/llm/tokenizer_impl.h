@@ -45,6 +45,14 @@ struct quire_tokenizer {
     bool add_space_prefix, clean_spaces, ignore_merges;
     bool lowercase, strip_accents;
 
+    /* unigram ("t5") */
+    unsigned char *ugm_flags;   /* per id: 1 = a piece Viterbi may use, 2 = user-defined (at load) */
+    size_t ugm_max_user_len;
+    double ugm_unk_score;       /* lowest normal score - 10 */
+    bool ugm_remove_extra_ws;
+    unsigned char *ugm_charsmap; /* copy of tokenizer.ggml.precompiled_charsmap (or NULL) */
+    size_t ugm_charsmap_len, ugm_xcda_n;
+
     quire_token *special_cache; /* control/user-defined/unknown ids, longest text first */
     size_t n_special_cache;
     unsigned char *eog;         /* per id */
@@ -61,5 +69,6 @@ void tok_push(tok_vec *o, quire_token id);
 void tok_spm(const quire_tokenizer *t, const char *text, size_t len, tok_vec *out);
 void tok_bpe(const quire_tokenizer *t, const char *text, size_t len, tok_vec *out);
 void tok_wpm(const quire_tokenizer *t, const char *text, size_t len, tok_vec *out);
+void tok_ugm(const quire_tokenizer *t, const char *text, size_t len, tok_vec *out);
 
 #endif
