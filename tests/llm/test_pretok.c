@@ -49,7 +49,7 @@ int main(void)
         "deepseek-v3", "falcon", "starcoder", "refact", "command-r", "gpt-2", "mpt", "olmo",
         "trillion", "roberta-bpe", "qwen2", "stablelm2", "qwen35", "poro-chat", "bloom", "viking",
         "bailingmoe", "seed-coder", "ufakzeka", "tekken", "gpt-4o", "llama4", "granite-embed-multi-97m",
-        "minicpm5", "", NULL};
+        "minicpm5", "laguna", "jais-2", "spark2_5", "", NULL};
     for (size_t i = 0; names[i]; i++) {
         pretok *p = NULL;
         quire_error err = {0};
@@ -75,5 +75,7 @@ int main(void)
     check_split("falcon", "a+b=12345", "a|+|b|=|123|45");
     check_split("starcoder", "x99", "x|9|9");
     check_split("default", "$5,000!", "$|5|,|000|!");
+    check_split("jais-2", "a      b", "a|    | | b");
+    check_split("laguna", "ab\n\ncd 12", "ab|\n\n|cd| |1|2");
     return test_summary();
 }
