@@ -123,6 +123,12 @@ static quire_status split_sentences(const char *t, size_t hit, sentence_list *ou
             bool upper_next = (next >= 'A' && next <= 'Z') || (next >= '0' && next <= '9') ||
                               next >= 0xC0 || next == '"' || next == '(' || next == '[';
             cut_after = upper_next && !(t[i] == '.' && abbreviation_before(t, start, i));
+            /* "1. Text" and "12) Text" open a numbered item: not a sentence end. */
+            size_t k = start;
+            while (k < i && (t[k] == ' ' || t[k] == '\n')) k++;
+            bool item_number = k < i;
+            for (size_t d = k; d < i; d++) item_number = item_number && t[d] >= '0' && t[d] <= '9';
+            if (item_number) cut_after = false;
         }
         if (cut_after) {
             quire_status rc = push_sentence(out, hit, t, start, i + 1);

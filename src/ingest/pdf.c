@@ -829,7 +829,8 @@ typedef struct emit_state {
     quire_doc *doc;
     int refs_level;        /* level of the references heading in force, 0 = none */
     bool title_done;
-    bool front;            /* no numbered or named section heading seen yet */
+    bool front;            /* still in the front matter: no numbered or named section
+                              heading, no body paragraph and not past page 1 yet */
     int page;              /* 0-based */
     pblock *blocks;        /* this page's blocks */
     size_t nblocks, blocks_alloc;
@@ -851,6 +852,11 @@ static quire_status para_flush(emit_state *es, para *p)
                 (!has_letter(s, len) || p->size < es->cx->body * 0.85))
                 keep = false;
         }
+        /* Body text has begun: from here, unnumbered big or bold lines are
+         * section headings (course notes rarely number them). */
+        if (!(flags & (QUIRE_SEG_HEADING | QUIRE_SEG_TITLE | QUIRE_SEG_TABLE | QUIRE_SEG_CAPTION)) &&
+            words >= 30)
+            es->front = false;
         if (flags & QUIRE_SEG_HEADING) {
             numbering nb = parse_numbering(s);
             bool refs = word_is(s + nb.skip, len - nb.skip, refs_words);
@@ -1055,7 +1061,10 @@ static quire_status emit_page(emit_state *es, pdf_page *pg)
     }
     quire_status rc2 = page_blocks_emit(es);
     if (!rc) rc = rc2;
-    if (es->page == 0) es->title_done = true;
+    if (es->page == 0) {
+        es->title_done = true;
+        es->front = false;
+    }
     buf_free(&p.text);
     buf_free(&line);
     buf_free(&prev);
