@@ -1,0 +1,57 @@
+/* quire — retrieval: from a user's question to ranked passages.
+ *
+ *   quire_query_build()   any user text -> a safe FTS5 MATCH expression
+ *                         (terms quoted and ORed; no syntax can be injected)
+ *   quire_retrieve()      question -> best chunks (BM25 over FTS5, then
+ *                         per-document caps and reference down-weighting)
+ *   quire_query_terms()   the content words of a text, folded (lower case,
+ *                         no accents), for answer-side term matching
+ */
+#ifndef QUIRE_RETRIEVE_H
+#define QUIRE_RETRIEVE_H
+
+#include "quire/error.h"
+#include "quire/index.h"
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Build an FTS5 MATCH expression from arbitrary user text (any bytes; invalid
+ * UTF-8 is tolerated). *out is malloc'ed (caller frees), or NULL when the
+ * text has no searchable word (then nothing can match). Stopwords are
+ * dropped unless the query has nothing else. */
+quire_status quire_query_build(const char *text, size_t len, char **out);
+
+/* The distinct content words of text, lower-cased with accents removed, in
+ * order of first appearance; stopwords dropped. *terms is a malloc'ed array
+ * of malloc'ed strings (free with quire_terms_free()). At most max terms. */
+quire_status quire_query_terms(const char *text, size_t len, size_t max, char ***terms, size_t *n);
+void quire_terms_free(char **terms, size_t n);
+
+/* Fold one word: lower case, accents removed (NFKD then drop marks). Caller frees. */
+char *quire_fold_word(const char *word, size_t len);
+
+/* True for a stopword (folded form) in English or French. */
+int quire_is_stopword(const char *folded);
+
+typedef struct quire_retrieve_opts {
+    int k;                      /* passages to return (default 8) */
+    int per_doc_cap;            /* at most this many passages per document (default 3; 0 = no cap) */
+    double references_weight;   /* score multiplier for bibliography chunks (default 0.5) */
+    quire_fts_weights weights;  /* BM25 column weights (default text 1, title 2, section 1.5) */
+} quire_retrieve_opts;
+
+void quire_retrieve_opts_default(quire_retrieve_opts *opts);
+
+/* Retrieve the best passages for question. *hits is a new array of *n hits,
+ * best first (free with quire_hits_free()); empty when nothing matches.
+ * opts may be NULL for defaults. */
+quire_status quire_retrieve(quire_index *idx, const char *question, const quire_retrieve_opts *opts,
+                            quire_hit **hits, size_t *n, quire_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

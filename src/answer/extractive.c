@@ -1,0 +1,432 @@
+/* The extractive backend: answers without a model.
+ *
+ * 1. Split each retrieved passage into sentences (blocks first, then
+ *    sentence ends that are not abbreviations or decimals).
+ * 2. Weight each question term by its rarity among the candidate sentences
+ *    (idf), and score a sentence by the weighted share of question terms it
+ *    contains (coverage), matching words by a crude stem (folded, first six
+ *    letters, plural -s dropped) so "quantifier" meets "quantification".
+ *    A small bonus goes to sentences from higher-ranked passages.
+ * 3. Refuse when the best sentence covers less than min_coverage.
+ * 4. Select up to max_sentences good sentences, skipping near-duplicates,
+ *    order them by passage rank then position, and cite each passage as [n].
+ */
+#include "quire/answer.h"
+#include "quire/retrieve.h"
+
+#include "util/buf.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_TERMS 32
+#define MAX_SENTENCES 4000
+#define STEM_BYTES 6
+
+void quire_extractive_opts_default(quire_extractive_opts *opts)
+{
+    opts->max_sentences = 3;
+    opts->min_coverage = 0.5;
+}
+
+/* Crude language-neutral stem of a folded word, in place. */
+static void crude_stem(char *w)
+{
+    size_t n = strlen(w);
+    if (n > STEM_BYTES) {
+        w[STEM_BYTES] = '\0';
+        return;
+    }
+    if (n > 3 && (w[n - 1] == 's' || w[n - 1] == 'x')) w[n - 1] = '\0';
+}
+
+typedef struct sentence {
+    size_t hit;             /* index into hits */
+    size_t start, end;      /* byte span in hits[hit].text */
+    double coverage, score;
+    unsigned long long mask;/* which question terms it contains */
+    int words;
+    bool chosen;
+} sentence;
+
+static const char *const abbreviations[] = {"e.g", "i.e", "et al", "fig", "eq", "vs", "etc", "cf",
+                                            "dr", "mr", "mrs", "no", "p", "pp", "sec", "resp", "approx"};
+
+static bool abbreviation_before(const char *t, size_t start, size_t dot)
+{
+    size_t b = dot;
+    while (b > start && (t[b - 1] == '.' || (t[b - 1] >= 'a' && t[b - 1] <= 'z') ||
+                         (t[b - 1] >= 'A' && t[b - 1] <= 'Z')))
+        b--;
+    size_t n = dot - b;
+    if (n == 0 || n > 6) return false;
+    if (n == 1 && t[b] >= 'A' && t[b] <= 'Z') return true; /* initials: "J. Smith" */
+    char w[8];
+    for (size_t i = 0; i < n; i++) w[i] = (char)(t[b + i] | 0x20);
+    w[n] = '\0';
+    for (size_t i = 0; i < sizeof abbreviations / sizeof abbreviations[0]; i++)
+        if (!strcmp(w, abbreviations[i])) return true;
+    /* "et al." */
+    return n == 2 && !strcmp(w, "al");
+}
+
+typedef struct sentence_list {
+    sentence *s;
+    size_t n, alloc;
+} sentence_list;
+
+static quire_status push_sentence(sentence_list *l, size_t hit, const char *t, size_t start, size_t end)
+{
+    while (start < end && (t[start] == ' ' || t[start] == '\n')) start++;
+    while (end > start && (t[end - 1] == ' ' || t[end - 1] == '\n')) end--;
+    if (end <= start || l->n >= MAX_SENTENCES) return QUIRE_OK;
+    if (l->n == l->alloc) {
+        size_t na = l->alloc ? l->alloc * 2 : 64;
+        sentence *p = realloc(l->s, na * sizeof *p);
+        if (!p) return QUIRE_ERR_NOMEM;
+        l->s = p;
+        l->alloc = na;
+    }
+    sentence *s = &l->s[l->n++];
+    memset(s, 0, sizeof *s);
+    s->hit = hit;
+    s->start = start;
+    s->end = end;
+    s->words = (int)quire_count_words(t + start, end - start);
+    return QUIRE_OK;
+}
+
+static quire_status split_sentences(const char *t, size_t hit, sentence_list *out)
+{
+    size_t len = strlen(t), start = 0;
+    for (size_t i = 0; i < len; i++) {
+        bool cut_after = false;
+        if (t[i] == '\n' && i + 1 < len && t[i + 1] == '\n') {
+            quire_status rc = push_sentence(out, hit, t, start, i);
+            if (rc) return rc;
+            start = i + 2;
+            i++;
+            continue;
+        }
+        if ((t[i] == '.' || t[i] == '?' || t[i] == '!') && i + 1 < len && t[i + 1] == ' ') {
+            unsigned char next = (unsigned char)t[i + 2 < len ? i + 2 : i + 1];
+            bool upper_next = (next >= 'A' && next <= 'Z') || (next >= '0' && next <= '9') ||
+                              next >= 0xC0 || next == '"' || next == '(' || next == '[';
+            cut_after = upper_next && !(t[i] == '.' && abbreviation_before(t, start, i));
+        }
+        if (cut_after) {
+            quire_status rc = push_sentence(out, hit, t, start, i + 1);
+            if (rc) return rc;
+            start = i + 1;
+        }
+    }
+    return push_sentence(out, hit, t, start, len);
+}
+
+/* Bit mask of the stemmed question terms present in text[0..len). */
+static unsigned long long term_mask(const char *text, size_t len, char **stems, size_t nterms)
+{
+    char **words;
+    size_t n;
+    unsigned long long mask = 0;
+    if (quire_query_terms(text, len, 256, &words, &n)) return 0;
+    for (size_t i = 0; i < n; i++) {
+        crude_stem(words[i]);
+        for (size_t t = 0; t < nterms; t++)
+            if (!strcmp(words[i], stems[t])) mask |= 1ull << t;
+    }
+    quire_terms_free(words, n);
+    return mask;
+}
+
+const char *quire_guess_language(const char *text)
+{
+    static const char *const fr[] = {"le", "la", "les", "un", "une", "des", "du", "est", "pourquoi",
+                                     "comment", "quel", "quelle", "quels", "quelles", "que", "qui",
+                                     "dans", "pour", "avec", "sur", "pas", "ce", "cette", "sont",
+                                     "et", "au", "aux", "qu", "l", "d"};
+    static const char *const en[] = {"the", "a", "an", "is", "are", "why", "how", "what", "which",
+                                     "who", "of", "in", "for", "with", "on", "not", "this", "does",
+                                     "do", "and", "to", "can"};
+    int score_fr = 0, score_en = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        if (*p == 0xC3) score_fr++; /* é, è, à, ç... in UTF-8 */
+    const char *s = text;
+    while (*s) {
+        while (*s && !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'))) s++;
+        const char *b = s;
+        while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')) s++;
+        size_t len = (size_t)(s - b);
+        if (!len || len > 10) continue;
+        char w[12];
+        for (size_t i = 0; i < len; i++) w[i] = (char)(b[i] | 0x20);
+        w[len] = '\0';
+        for (size_t i = 0; i < sizeof fr / sizeof fr[0]; i++) if (!strcmp(w, fr[i])) score_fr += 2;
+        for (size_t i = 0; i < sizeof en / sizeof en[0]; i++) if (!strcmp(w, en[i])) score_en += 2;
+    }
+    return score_fr > score_en ? "fr" : "en";
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+quire_status quire_hit_copy(const quire_hit *src, quire_hit *dst)
+{
+    *dst = *src;
+    dst->doc_key = dup_or_null(src->doc_key);
+    dst->doc_path = dup_or_null(src->doc_path);
+    dst->doc_title = dup_or_null(src->doc_title);
+    dst->doc_sha256 = dup_or_null(src->doc_sha256);
+    dst->page_label = dup_or_null(src->page_label);
+    dst->section = dup_or_null(src->section);
+    dst->anchor = dup_or_null(src->anchor);
+    dst->text = dup_or_null(src->text);
+    if ((src->doc_key && !dst->doc_key) || (src->text && !dst->text) || (src->doc_path && !dst->doc_path) ||
+        (src->doc_title && !dst->doc_title) || (src->doc_sha256 && !dst->doc_sha256) ||
+        (src->page_label && !dst->page_label) || (src->section && !dst->section) ||
+        (src->anchor && !dst->anchor)) {
+        quire_hit_clear(dst);
+        return QUIRE_ERR_NOMEM;
+    }
+    return QUIRE_OK;
+}
+
+void quire_answer_free(quire_answer *a)
+{
+    if (!a) return;
+    for (size_t i = 0; i < a->nsentences; i++) {
+        free(a->sentences[i].text);
+        free(a->sentences[i].citations);
+    }
+    for (size_t i = 0; i < a->nsources; i++) {
+        quire_hit_clear(&a->sources[i].hit);
+        free(a->sources[i].quote);
+    }
+    for (size_t i = 0; i < a->nclosest; i++) {
+        quire_hit_clear(&a->closest[i].hit);
+        free(a->closest[i].quote);
+    }
+    free(a->sentences);
+    free(a->sources);
+    free(a->closest);
+    free(a->question);
+    free(a->text);
+    free(a->backend);
+    free(a->model);
+    free(a->language);
+    free(a);
+}
+
+/* A short quote: the first max bytes of s, cut on a word boundary. */
+static char *make_quote(const char *s, size_t len, size_t max)
+{
+    buf b = QUIRE_BUF_INIT(0);
+    if (len > max) {
+        size_t cut = max;
+        while (cut > max / 2 && s[cut] != ' ') cut--;
+        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
+        if (buf_append(&b, s, cut) || buf_append_str(&b, "…")) goto fail;
+    } else if (buf_append(&b, s, len)) {
+        goto fail;
+    }
+    for (size_t i = 0; i < b.len; i++)
+        if (b.data[i] == '\n') b.data[i] = ' ';
+    return buf_steal(&b);
+fail:
+    buf_free(&b);
+    return NULL;
+}
+
+static quire_status fill_closest(quire_answer *a, const quire_hit *hits, size_t nhits)
+{
+    size_t n = nhits < 3 ? nhits : 3;
+    if (!n) return QUIRE_OK;
+    a->closest = calloc(n, sizeof *a->closest);
+    if (!a->closest) return QUIRE_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        quire_answer_source *s = &a->closest[i];
+        if (quire_hit_copy(&hits[i], &s->hit)) return QUIRE_ERR_NOMEM;
+        a->nclosest++;
+        s->quote = make_quote(hits[i].text, strlen(hits[i].text), 200);
+        if (!s->quote) return QUIRE_ERR_NOMEM;
+        s->span_start = hits[i].char_start;
+        s->span_end = hits[i].char_end;
+    }
+    return QUIRE_OK;
+}
+
+static int by_position(const void *x, const void *y)
+{
+    const sentence *a = *(sentence *const *)x, *b = *(sentence *const *)y;
+    if (a->hit != b->hit) return a->hit < b->hit ? -1 : 1;
+    return a->start < b->start ? -1 : a->start > b->start;
+}
+
+static quire_status refuse(quire_answer *a, const quire_hit *hits, size_t nhits)
+{
+    bool fr = !strcmp(a->language, "fr");
+    a->refused = true;
+    a->text = strdup(fr ? "Les documents indexés ne répondent pas à cette question."
+                        : "The indexed documents do not answer this question.");
+    if (!a->text) return QUIRE_ERR_NOMEM;
+    return fill_closest(a, hits, nhits);
+}
+
+static quire_status compose(quire_answer *a, const quire_hit *hits, sentence **chosen, size_t nchosen)
+{
+    qsort(chosen, nchosen, sizeof *chosen, by_position);
+    a->sentences = calloc(nchosen, sizeof *a->sentences);
+    a->sources = calloc(nchosen, sizeof *a->sources);
+    if (!a->sentences || !a->sources) return QUIRE_ERR_NOMEM;
+    buf text = QUIRE_BUF_INIT(0);
+    quire_status rc = QUIRE_OK;
+    for (size_t i = 0; i < nchosen && !rc; i++) {
+        const sentence *s = chosen[i];
+        const quire_hit *h = &hits[s->hit];
+        /* Source number: one per passage, numbered by first use. */
+        int n = 0;
+        for (size_t k = 0; k < a->nsources; k++)
+            if (a->sources[k].hit.chunk_id == h->chunk_id) n = a->sources[k].n;
+        if (!n) {
+            quire_answer_source *src = &a->sources[a->nsources];
+            if ((rc = quire_hit_copy(h, &src->hit))) break;
+            src->n = n = (int)++a->nsources;
+            src->quote = make_quote(h->text + s->start, s->end - s->start, 240);
+            src->span_start = h->char_start + (int64_t)s->start;
+            src->span_end = h->char_start + (int64_t)s->end;
+            if (!src->quote) { rc = QUIRE_ERR_NOMEM; break; }
+        }
+        quire_answer_sentence *as = &a->sentences[a->nsentences];
+        as->text = make_quote(h->text + s->start, s->end - s->start, SIZE_MAX / 2);
+        as->citations = malloc(sizeof(int));
+        if (!as->text || !as->citations) {
+            free(as->text);
+            free(as->citations);
+            rc = QUIRE_ERR_NOMEM;
+            break;
+        }
+        as->citations[0] = n;
+        as->ncitations = 1;
+        as->support = s->coverage;
+        a->nsentences++;
+        if (text.len) rc = buf_append_char(&text, ' ');
+        if (!rc) rc = buf_printf(&text, "%s [%d]", as->text, n);
+    }
+    if (rc) {
+        buf_free(&text);
+        return rc;
+    }
+    a->text = buf_steal(&text);
+    return a->text ? QUIRE_OK : QUIRE_ERR_NOMEM;
+}
+
+quire_status quire_answer_extractive(const char *question, const quire_hit *hits, size_t nhits,
+                                     const quire_extractive_opts *opts, quire_answer **out,
+                                     quire_error *err)
+{
+    quire_extractive_opts defaults;
+    if (!opts) {
+        quire_extractive_opts_default(&defaults);
+        opts = &defaults;
+    }
+    *out = NULL;
+    quire_answer *a = calloc(1, sizeof *a);
+    if (!a) return quire_error_set(err, QUIRE_ERR_NOMEM, "out of memory");
+    a->question = strdup(question);
+    a->backend = strdup("extractive");
+    a->language = strdup(quire_guess_language(question));
+    char **stems = NULL;
+    size_t nterms = 0;
+    sentence_list sl = {0};
+    sentence **chosen = NULL;
+    quire_status rc = (!a->question || !a->backend || !a->language) ? QUIRE_ERR_NOMEM : QUIRE_OK;
+    if (!rc) rc = quire_query_terms(question, strlen(question), MAX_TERMS, &stems, &nterms);
+    for (size_t t = 0; !rc && t < nterms; t++) crude_stem(stems[t]);
+    /* Stems can collide ("model", "models"): keep distinct ones. */
+    size_t uniq = 0;
+    for (size_t t = 0; !rc && t < nterms; t++) {
+        bool dup = false;
+        for (size_t u = 0; u < uniq; u++) dup = dup || !strcmp(stems[u], stems[t]);
+        if (dup) free(stems[t]);
+        else stems[uniq++] = stems[t];
+    }
+    nterms = uniq;
+    for (size_t i = 0; !rc && i < nhits; i++) rc = split_sentences(hits[i].text ? hits[i].text : "", i, &sl);
+
+    if (!rc && (nterms == 0 || sl.n == 0)) {
+        rc = refuse(a, hits, nhits);
+        goto done;
+    }
+    if (rc) goto done;
+
+    /* idf of each term over the candidate sentences */
+    double idf[MAX_TERMS], total = 0;
+    int df[MAX_TERMS] = {0};
+    for (size_t i = 0; i < sl.n; i++) {
+        sentence *s = &sl.s[i];
+        s->mask = term_mask(hits[s->hit].text + s->start, s->end - s->start, stems, nterms);
+        for (size_t t = 0; t < nterms; t++)
+            if (s->mask & (1ull << t)) df[t]++;
+    }
+    for (size_t t = 0; t < nterms; t++) {
+        idf[t] = log(1.0 + ((double)sl.n + 1.0) / ((double)df[t] + 0.5));
+        total += idf[t];
+    }
+    double best = 0;
+    double top_hit = nhits && hits[0].score > 0 ? hits[0].score : 1.0;
+    for (size_t i = 0; i < sl.n; i++) {
+        sentence *s = &sl.s[i];
+        double got = 0;
+        for (size_t t = 0; t < nterms; t++)
+            if (s->mask & (1ull << t)) got += idf[t];
+        s->coverage = total > 0 ? got / total : 0;
+        double rank_bonus = 0.1 * (hits[s->hit].score > 0 ? hits[s->hit].score / top_hit : 0);
+        /* Fragments and walls of text make poor answers. */
+        double shape = s->words < 5 ? 0.5 : s->words > 80 ? 0.8 : 1.0;
+        s->score = (s->coverage + rank_bonus) * shape;
+        if (s->words >= 5 && s->coverage > best) best = s->coverage;
+    }
+    if (best < opts->min_coverage) {
+        rc = refuse(a, hits, nhits);
+        goto done;
+    }
+
+    int want = opts->max_sentences > 0 ? opts->max_sentences : 3;
+    chosen = calloc((size_t)want, sizeof *chosen);
+    if (!chosen) { rc = QUIRE_ERR_NOMEM; goto done; }
+    size_t nchosen = 0;
+    double best_score = 0;
+    for (size_t i = 0; i < sl.n; i++)
+        if (sl.s[i].words >= 5 && sl.s[i].score > best_score) best_score = sl.s[i].score;
+    while (nchosen < (size_t)want) {
+        sentence *pick = NULL;
+        for (size_t i = 0; i < sl.n; i++) {
+            sentence *s = &sl.s[i];
+            if (s->chosen || s->words < 5 || s->coverage < opts->min_coverage * 0.6) continue;
+            if (s->score < best_score * 0.6) continue;
+            /* Skip a sentence that adds no question term and repeats a chosen one's. */
+            bool redundant = false;
+            for (size_t c = 0; c < nchosen; c++)
+                if ((s->mask & ~chosen[c]->mask) == 0 && chosen[c]->hit != s->hit) redundant = true;
+            if (redundant && nchosen) continue;
+            if (!pick || s->score > pick->score) pick = s;
+        }
+        if (!pick) break;
+        pick->chosen = true;
+        chosen[nchosen++] = pick;
+    }
+    rc = compose(a, hits, chosen, nchosen);
+done:
+    free(chosen);
+    free(sl.s);
+    quire_terms_free(stems, nterms);
+    if (rc) {
+        quire_answer_free(a);
+        return quire_error_set(err, rc, "extractive answer failed: %s", quire_strerror(rc));
+    }
+    *out = a;
+    return QUIRE_OK;
+}

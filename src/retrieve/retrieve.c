@@ -1,0 +1,73 @@
+/* Retrieval: BM25 candidates from FTS5, then re-scoring and caps. */
+#include "quire/retrieve.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void quire_retrieve_opts_default(quire_retrieve_opts *opts)
+{
+    opts->k = 8;
+    opts->per_doc_cap = 3;
+    opts->references_weight = 0.5;
+    opts->weights = (quire_fts_weights){1.0, 2.0, 1.5};
+}
+
+static int by_score_desc(const void *a, const void *b)
+{
+    const quire_hit *x = a, *y = b;
+    if (x->score > y->score) return -1;
+    if (x->score < y->score) return 1;
+    return x->chunk_id < y->chunk_id ? -1 : x->chunk_id > y->chunk_id;
+}
+
+quire_status quire_retrieve(quire_index *idx, const char *question, const quire_retrieve_opts *opts,
+                            quire_hit **hits, size_t *n, quire_error *err)
+{
+    quire_retrieve_opts defaults;
+    if (!opts) {
+        quire_retrieve_opts_default(&defaults);
+        opts = &defaults;
+    }
+    *hits = NULL;
+    *n = 0;
+    char *match = NULL;
+    quire_status rc = quire_query_build(question, strlen(question), &match);
+    if (rc) return quire_error_set(err, rc, "cannot build query: %s", quire_strerror(rc));
+    if (!match) return QUIRE_OK;
+
+    int want = opts->k > 0 ? opts->k : 8;
+    int pool = want * 5 < 50 ? 50 : want * 5;
+    quire_hit *cand = NULL;
+    size_t nc = 0;
+    rc = quire_index_search_fts(idx, match, &opts->weights, pool, &cand, &nc);
+    free(match);
+    if (rc) return quire_error_set(err, rc, "%s", quire_index_errmsg(idx));
+
+    for (size_t i = 0; i < nc; i++)
+        if (cand[i].flags & QUIRE_SEG_REFERENCES) cand[i].score *= opts->references_weight;
+    qsort(cand, nc, sizeof *cand, by_score_desc);
+
+    /* Keep the best `want`, at most per_doc_cap per document. */
+    size_t kept = 0;
+    for (size_t i = 0; i < nc; i++) {
+        bool keep = kept < (size_t)want;
+        if (keep && opts->per_doc_cap > 0) {
+            int same = 0;
+            for (size_t j = 0; j < kept; j++)
+                if (!strcmp(cand[j].doc_key, cand[i].doc_key)) same++;
+            keep = same < opts->per_doc_cap;
+        }
+        if (keep) {
+            if (kept != i) {
+                quire_hit tmp = cand[kept];
+                cand[kept] = cand[i];
+                cand[i] = tmp;
+            }
+            kept++;
+        }
+    }
+    for (size_t i = kept; i < nc; i++) quire_hit_clear(&cand[i]);
+    *hits = cand;
+    *n = kept;
+    return QUIRE_OK;
+}
