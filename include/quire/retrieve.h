@@ -12,6 +12,7 @@
 
 #include "quire/error.h"
 #include "quire/index.h"
+#include <stdbool.h>
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -23,6 +24,17 @@ extern "C" {
  * text has no searchable word (then nothing can match). Stopwords are
  * dropped unless the query has nothing else. */
 quire_status quire_query_build(const char *text, size_t len, char **out);
+
+typedef struct quire_query_opts {
+    bool bigrams;        /* add adjacent word pairs as phrases (default true) */
+    bool plain;          /* bare folded words only, no language directive: for
+                            FTS5 tables with other tokenizers (eval baseline) */
+    size_t max_terms;    /* at most this many words (default 64) */
+} quire_query_opts;
+
+void quire_query_opts_default(quire_query_opts *o);
+/* quire_query_build() with options (NULL = defaults). */
+quire_status quire_query_build_ex(const char *text, size_t len, const quire_query_opts *o, char **out);
 
 /* The distinct content words of text, lower-cased with accents removed, in
  * order of first appearance; stopwords dropped. *terms is a malloc'ed array

@@ -1,16 +1,27 @@
 /* Safe FTS5 query building and term folding.
  *
- * User text never reaches FTS5 syntax: it is cut into words (Unicode letters
- * and digits), each word is emitted as a double-quoted FTS5 string (words
- * contain no '"', so no escaping is even needed), and words are joined with
- * OR. Quotes, NEAR(, *, -, ^, :, parentheses and column filters in the input
- * are therefore just separators.
+ * User text never reaches FTS5 syntax: it is cut into words (Unicode letters,
+ * digits and marks), each word is emitted as a double-quoted FTS5 string
+ * (words contain no '"', so no escaping is even needed), and words are joined
+ * with OR. Quotes, NEAR(, *, -, ^, :, parentheses and column filters in the
+ * input are therefore just separators.
+ *
+ * For the "quire" tokenizer each string starts with the question's
+ * languages (FTS_LANG_MARK "fr,en " word, see src/index/tokenizer.c), since
+ * FTS5 tokenizes each quoted string alone and a single word says nothing
+ * about its language. Adjacent content words are also added as two-word
+ * phrases (a boost for passages that use the question's wording).
  */
 #include "quire/retrieve.h"
 
+#include "index/tokenizer.h"
+#include "quire/lang.h"
 #include "util/buf.h"
+#include "util/textfold.h"
+#include "util/utf8.h"
 
 #include <glib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,27 +173,121 @@ quire_status quire_query_terms(const char *text, size_t len, size_t max, char **
     return rc;
 }
 
-quire_status quire_query_build(const char *text, size_t len, char **out)
+/* ---- MATCH expressions for the "quire" tokenizer ---- */
+
+void quire_query_opts_default(quire_query_opts *o)
+{
+    o->bigrams = true;
+    o->plain = false;
+    o->max_terms = MAX_QUERY_TERMS;
+}
+
+/* The stemming languages of a question: the detected one when confident,
+ * else the best guesses plus English and French (quire's main users), at
+ * most three, as "xx,yy". */
+static void query_langs(const char *text, size_t len, char *out, size_t cap, quire_lang *first)
+{
+    quire_lang_guess g;
+    quire_lang_guess_text(text, len, &g);
+    quire_lang l[3] = {QUIRE_LANG_EN, QUIRE_LANG_NONE, QUIRE_LANG_NONE};
+    int n = 0;
+    if (g.best) l[n++] = g.best;
+    if (!g.confident) {
+        const quire_lang more[3] = {g.second, QUIRE_LANG_EN, QUIRE_LANG_FR};
+        for (int i = 0; i < 3 && n < 3; i++) {
+            bool dup = more[i] == QUIRE_LANG_NONE;
+            for (int j = 0; j < n; j++) dup |= l[j] == more[i];
+            if (!dup) l[n++] = more[i];
+        }
+    }
+    size_t o = 0;
+    out[0] = '\0';
+    for (int i = 0; i < n && o + 4 < cap; i++) {
+        if (i) out[o++] = ',';
+        memcpy(out + o, quire_lang_code(l[i]), 2);
+        o += 2;
+        out[o] = '\0';
+    }
+    *first = l[0];
+}
+
+typedef struct qword {
+    size_t start, end;   /* span in the question */
+    char bare[TEXT_FOLD_MAX + 1];
+} qword;
+
+quire_status quire_query_build_ex(const char *text, size_t len, const quire_query_opts *o, char **out)
 {
     *out = NULL;
-    char **terms;
-    size_t n;
-    quire_status rc = quire_query_terms(text, len, MAX_QUERY_TERMS, &terms, &n);
-    if (rc) return rc;
-    if (n == 0) {
-        free(terms);
-        return QUIRE_OK;
+    quire_query_opts def;
+    if (!o) {
+        quire_query_opts_default(&def);
+        o = &def;
     }
+    size_t max = o->max_terms ? o->max_terms : MAX_QUERY_TERMS;
+    if (max > 1024) max = 1024;
+    char langs[16];
+    quire_lang first;
+    query_langs(text, len, langs, sizeof langs, &first);
+    qword *w = calloc(max, sizeof *w);
+    text_word *tw = malloc(sizeof *tw);
+    if (!w || !tw) {
+        free(w);
+        free(tw);
+        return QUIRE_ERR_NOMEM;
+    }
+    /* Content words first; a question made only of stopwords keeps them. */
+    size_t n = 0;
+    bool keep_stop = false;
+    for (int pass = 0; pass < 2 && n == 0; pass++) {
+        keep_stop = pass == 1;
+        size_t pos = 0, s, e;
+        while (n < max && text_next_word(text, len, &pos, &s, &e)) {
+            text_fold_word(text + s, e - s, tw);
+            if (!tw->bare_len) continue;
+            if (!keep_stop && (quire_lang_is_stopword(first, tw->bare, tw->bare_len) ||
+                               (o->plain && quire_is_stopword(tw->bare))))
+                continue;
+            w[n].start = s;
+            w[n].end = utf8_prefix(text + s, e - s, MAX_WORD_BYTES * 4) + s;
+            memcpy(w[n].bare, tw->bare, tw->bare_len + 1);
+            n++;
+        }
+    }
+    free(tw);
     buf b = QUIRE_BUF_INIT(0);
+    quire_status rc = QUIRE_OK;
+    char prefix[32];
+    if (o->plain) prefix[0] = '\0';
+    else snprintf(prefix, sizeof prefix, "%s%s%s ", FTS_LANG_MARK, langs, keep_stop ? "!" : "");
+    size_t emitted = 0;
     for (size_t i = 0; i < n && !rc; i++) {
-        if (i) rc = buf_append_str(&b, " OR ");
-        if (!rc) rc = buf_printf(&b, "\"%s\"", terms[i]);
+        bool dup = false;
+        for (size_t j = 0; j < i && !dup; j++) dup = strcmp(w[i].bare, w[j].bare) == 0;
+        if (dup) continue;
+        if (emitted++) rc = buf_append_str(&b, " OR ");
+        if (!rc) {
+            if (o->plain) rc = buf_printf(&b, "\"%s\"", w[i].bare);
+            else rc = buf_printf(&b, "\"%s%.*s\"", prefix, (int)(w[i].end - w[i].start), text + w[i].start);
+        }
     }
-    quire_terms_free(terms, n);
-    if (rc) {
+    /* Adjacent content words as phrases: passages that use the question's
+     * wording score higher (BM25 sums over phrases). */
+    for (size_t i = 0; o->bigrams && !o->plain && i + 1 < n && !rc; i++) {
+        if (strcmp(w[i].bare, w[i + 1].bare) == 0) continue;
+        rc = buf_printf(&b, " OR \"%s%.*s %.*s\"", prefix, (int)(w[i].end - w[i].start), text + w[i].start,
+                        (int)(w[i + 1].end - w[i + 1].start), text + w[i + 1].start);
+    }
+    free(w);
+    if (rc || emitted == 0) {
         buf_free(&b);
         return rc;
     }
     *out = buf_steal(&b);
     return *out ? QUIRE_OK : QUIRE_ERR_NOMEM;
+}
+
+quire_status quire_query_build(const char *text, size_t len, char **out)
+{
+    return quire_query_build_ex(text, len, NULL, out);
 }
