@@ -65,6 +65,16 @@ void quire_add_opts_default(quire_add_opts *opts);
 quire_status quire_add_paths(quire_index *idx, const char *const *paths, size_t npaths,
                              const quire_add_opts *opts, quire_add_summary *summary, quire_error *err);
 
+/* Ingest a JSONL file of records (one JSON object per line with "_id" or
+ * "id", optional "title", "text", "url"; see src/ingest/jsonl.c): each record
+ * becomes a document whose key is its id (as BEIR corpora are loaded).
+ * Records are written in batches of transactions; a bad record is counted as
+ * failed (event path "line N" or its id) and the rest go on. opts may be
+ * NULL; opts->force re-indexes identical records. */
+#define QUIRE_JSONL_LINE_MAX (16u << 20)
+quire_status quire_add_jsonl(quire_index *idx, const char *path, const quire_add_opts *opts,
+                             quire_add_summary *summary, quire_error *err);
+
 /* Hex sha256 of data into out (65 bytes). */
 void quire_sha256_hex(const void *data, size_t len, char out[65]);
 

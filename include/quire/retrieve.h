@@ -30,6 +30,7 @@ typedef struct quire_query_opts {
     bool plain;          /* bare folded words only, no language directive: for
                             FTS5 tables with other tokenizers (eval baseline) */
     size_t max_terms;    /* at most this many words (default 64) */
+    const char *langs;   /* stemming languages "xx[,yy]" (borrowed), NULL = detect */
 } quire_query_opts;
 
 void quire_query_opts_default(quire_query_opts *o);
@@ -53,6 +54,7 @@ typedef struct quire_retrieve_opts {
     int per_doc_cap;            /* at most this many passages per document (default 3; 0 = no cap) */
     double references_weight;   /* score multiplier for bibliography chunks (default 0.5) */
     quire_fts_weights weights;  /* BM25 column weights (default text 1, title 2, section 1.5) */
+    quire_query_opts query;     /* how the question becomes a MATCH expression */
 } quire_retrieve_opts;
 
 void quire_retrieve_opts_default(quire_retrieve_opts *opts);

@@ -24,6 +24,7 @@ static const struct command {
     {"rm", cmd_rm, "remove documents from the notebook"},
     {"search", cmd_search, "find passages (BM25)"},
     {"ask", cmd_ask, "answer a question with cited sources"},
+    {"eval", cmd_eval, "evaluate retrieval against BEIR-style queries and qrels"},
 };
 
 static void usage(FILE *out)

@@ -180,6 +180,7 @@ void quire_query_opts_default(quire_query_opts *o)
     o->bigrams = true;
     o->plain = false;
     o->max_terms = MAX_QUERY_TERMS;
+    o->langs = NULL;
 }
 
 /* The stemming languages of a question: the detected one when confident,
@@ -229,6 +230,19 @@ quire_status quire_query_build_ex(const char *text, size_t len, const quire_quer
     char langs[16];
     quire_lang first;
     query_langs(text, len, langs, sizeof langs, &first);
+    if (o->langs) {
+        /* validate: two-letter known codes separated by commas, at most 3 */
+        size_t L = strlen(o->langs);
+        bool ok = L >= 2 && L <= 8;
+        for (size_t i = 0; ok && i < L; i += 3) {
+            char code[3] = {o->langs[i], i + 1 < L ? o->langs[i + 1] : 0, 0};
+            ok = quire_lang_from_code(code) != QUIRE_LANG_NONE && (i + 2 == L || o->langs[i + 2] == ',');
+        }
+        if (!ok) return QUIRE_ERR_INVALID;
+        memcpy(langs, o->langs, L + 1);
+        char code[3] = {langs[0], langs[1], 0};
+        first = quire_lang_from_code(code);
+    }
     qword *w = calloc(max, sizeof *w);
     text_word *tw = malloc(sizeof *tw);
     if (!w || !tw) {

@@ -10,6 +10,7 @@ void quire_retrieve_opts_default(quire_retrieve_opts *opts)
     opts->per_doc_cap = 3;
     opts->references_weight = 0.5;
     opts->weights = (quire_fts_weights){1.0, 2.0, 1.5};
+    quire_query_opts_default(&opts->query);
 }
 
 static int by_score_desc(const void *a, const void *b)
@@ -31,7 +32,7 @@ quire_status quire_retrieve(quire_index *idx, const char *question, const quire_
     *hits = NULL;
     *n = 0;
     char *match = NULL;
-    quire_status rc = quire_query_build(question, strlen(question), &match);
+    quire_status rc = quire_query_build_ex(question, strlen(question), &opts->query, &match);
     if (rc) return quire_error_set(err, rc, "cannot build query: %s", quire_strerror(rc));
     if (!match) return QUIRE_OK;
 
