@@ -147,6 +147,18 @@ quire_status quire_index_search_fts(quire_index *idx, const char *match,
                                     const quire_fts_weights *weights, int k,
                                     quire_hit **out, size_t *n);
 
+/* Parameters of quire_bm25(), the BM25F ranking of src/index/rank.c. */
+typedef struct quire_bm25_params {
+    double k1;             /* term frequency saturation (FTS5's bm25(): 1.2) */
+    double b;              /* length normalisation, 0..1 (FTS5's bm25(): 0.75) */
+    double phrase_weight;  /* multiplier for multi-word phrases of the query */
+} quire_bm25_params;
+
+/* As quire_index_search_fts(), ranked by quire_bm25() (BM25F: per-column
+ * length normalisation, tunable k1/b, phrase weight). params NULL: 1.2, 0.75, 1. */
+quire_status quire_index_search_bm25f(quire_index *idx, const char *match, const quire_fts_weights *weights,
+                                      const quire_bm25_params *params, int k, quire_hit **out, size_t *n);
+
 /* Evaluation baseline: the same MATCH over a temporary FTS5 table with
  * SQLite's stock `porter unicode61` tokenizer and default bm25() (built from
  * chunks on first use in this connection; not kept in the file). */

@@ -55,6 +55,8 @@ typedef struct quire_retrieve_opts {
     double references_weight;   /* score multiplier for bibliography chunks (default 0.5) */
     quire_fts_weights weights;  /* BM25 column weights (default text 1, title 2, section 1.5) */
     quire_query_opts query;     /* how the question becomes a MATCH expression */
+    bool fts5_bm25;             /* rank with FTS5's bm25() instead of quire_bm25() */
+    quire_bm25_params bm25;     /* quire_bm25() parameters */
 } quire_retrieve_opts;
 
 void quire_retrieve_opts_default(quire_retrieve_opts *opts);

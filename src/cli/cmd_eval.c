@@ -39,7 +39,9 @@ static void eval_usage(FILE *out)
             "                      default bm25(), the baseline)\n"
             "  --weights T,TI,S    BM25 weights of text, title, section (default 1,2,1.5)\n"
             "  --no-bigrams        do not add adjacent word pairs as phrases\n"
-            "  --lang xx[,yy]      stem queries in these languages (default: detected)\n");
+            "  --lang xx[,yy]      stem queries in these languages (default: detected)\n"
+            "  --bm25 K1,B,PW      quire_bm25() parameters (k1, b, weight of word-pair phrases)\n"
+            "  --fts5-bm25         rank with FTS5's bm25() instead of quire_bm25()\n");
 }
 
 static bool parse_weights(const char *s, quire_fts_weights *w)
@@ -97,7 +99,8 @@ static int eval_retrieval(cli_ctx *ctx, int argc, char **argv)
         {"queries", required_argument, NULL, 'Q'}, {"qrels", required_argument, NULL, 'R'},
         {"json", no_argument, NULL, 'J'}, {"system", required_argument, NULL, 'S'},
         {"weights", required_argument, NULL, 'W'}, {"no-bigrams", no_argument, NULL, 'B'},
-        {"lang", required_argument, NULL, 'L'},
+        {"lang", required_argument, NULL, 'L'}, {"bm25", required_argument, NULL, 'K'},
+        {"fts5-bm25", no_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *qpath = NULL, *rpath = NULL;
     bool json = false, porter = false;
@@ -127,6 +130,16 @@ static int eval_retrieval(cli_ctx *ctx, int argc, char **argv)
             break;
         case 'B': ro.query.bigrams = false; break;
         case 'L': ro.query.langs = optarg; break;
+        case 'F': ro.fts5_bm25 = true; break;
+        case 'K': {
+            quire_fts_weights t;
+            if (!parse_weights(optarg, &t)) {
+                cli_error("--bm25: expected K1,B,PHRASE_WEIGHT like 1.2,0.75,1");
+                return EXIT_USAGE;
+            }
+            ro.bm25 = (quire_bm25_params){t.text, t.title, t.section};
+            break;
+        }
         case 'h': eval_usage(stdout); return EXIT_OK;
         default: eval_usage(stderr); return EXIT_USAGE;
         }

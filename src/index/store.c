@@ -6,6 +6,7 @@
  *   | u32 dim | dim values of dtype
  */
 #include "quire/index.h"
+#include "index/rank.h"
 #include "index/tokenizer.h"
 
 #include <sqlite3.h>
@@ -189,7 +190,7 @@ quire_status quire_index_open(const char *path, unsigned flags, quire_index **ou
     }
     sqlite3_busy_timeout(idx->db, 5000);
     quire_status rc = QUIRE_OK;
-    if (fts_tokenizer_register(idx->db) != QUIRE_OK)
+    if (fts_tokenizer_register(idx->db) != QUIRE_OK || fts_rank_register(idx->db) != QUIRE_OK)
         rc = fail(idx, QUIRE_ERR_DB, "cannot register the FTS5 tokenizer: %s", sqlite3_errmsg(idx->db));
     if (!(flags & QUIRE_INDEX_READONLY)) {
         rc = exec(idx, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
@@ -549,7 +550,8 @@ static void read_hit_row(sqlite3_stmt *st, quire_hit *h, int score_col)
 }
 
 static quire_status search(quire_index *idx, const char *sql, const char *match,
-                           const quire_fts_weights *w, int k, quire_hit **out, size_t *n)
+                           const quire_fts_weights *w, const quire_bm25_params *p, int k,
+                           quire_hit **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
@@ -562,6 +564,11 @@ static quire_status search(quire_index *idx, const char *sql, const char *match,
     sqlite3_bind_double(st, 3, w->title);
     sqlite3_bind_double(st, 4, w->section);
     sqlite3_bind_int(st, 5, k);
+    if (p) {
+        sqlite3_bind_double(st, 6, p->k1);
+        sqlite3_bind_double(st, 7, p->b);
+        sqlite3_bind_double(st, 8, p->phrase_weight);
+    }
     quire_hit *hits = calloc((size_t)k, sizeof *hits);
     if (!hits) {
         sqlite3_finalize(st);
@@ -596,7 +603,20 @@ quire_status quire_index_search_fts(quire_index *idx, const char *match,
         " (SELECT rowid AS id, bm25(chunks_fts, ?2, ?3, ?4) AS score FROM chunks_fts"
         "  WHERE chunks_fts MATCH ?1 ORDER BY score LIMIT ?5) s"
         " JOIN chunks c ON c.id = s.id JOIN documents d ON d.id = c.doc_id ORDER BY s.score";
-    return search(idx, sql, match, &w, k, out, n);
+    return search(idx, sql, match, &w, NULL, k, out, n);
+}
+
+quire_status quire_index_search_bm25f(quire_index *idx, const char *match, const quire_fts_weights *weights,
+                                      const quire_bm25_params *params, int k, quire_hit **out, size_t *n)
+{
+    quire_fts_weights w = weights ? *weights : (quire_fts_weights){1.0, 1.0, 1.0};
+    quire_bm25_params p = params ? *params : (quire_bm25_params){1.2, 0.75, 1.0};
+    const char *sql =
+        "SELECT " HIT_COLUMNS ", s.score FROM"
+        " (SELECT rowid AS id, quire_bm25(chunks_fts, ?6, ?7, ?8, ?2, ?3, ?4) AS score FROM chunks_fts"
+        "  WHERE chunks_fts MATCH ?1 ORDER BY score LIMIT ?5) s"
+        " JOIN chunks c ON c.id = s.id JOIN documents d ON d.id = c.doc_id ORDER BY s.score";
+    return search(idx, sql, match, &w, &p, k, out, n);
 }
 
 quire_status quire_index_search_porter(quire_index *idx, const char *match, int k,
@@ -619,7 +639,7 @@ quire_status quire_index_search_porter(quire_index *idx, const char *match, int 
         " (SELECT rowid AS id, bm25(porter_fts, ?2, ?3, ?4) AS score FROM temp.porter_fts"
         "  WHERE porter_fts MATCH ?1 ORDER BY score LIMIT ?5) s"
         " JOIN chunks c ON c.id = s.id JOIN documents d ON d.id = c.doc_id ORDER BY s.score";
-    return search(idx, sql, match, &w, k, out, n);
+    return search(idx, sql, match, &w, NULL, k, out, n);
 }
 
 quire_status quire_index_get_chunk(quire_index *idx, int64_t chunk_id, quire_hit **out)

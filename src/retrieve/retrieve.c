@@ -11,6 +11,8 @@ void quire_retrieve_opts_default(quire_retrieve_opts *opts)
     opts->references_weight = 0.5;
     opts->weights = (quire_fts_weights){1.0, 2.0, 1.5};
     quire_query_opts_default(&opts->query);
+    opts->fts5_bm25 = false;
+    opts->bm25 = (quire_bm25_params){1.2, 0.75, 1.0};
 }
 
 static int by_score_desc(const void *a, const void *b)
@@ -40,7 +42,8 @@ quire_status quire_retrieve(quire_index *idx, const char *question, const quire_
     int pool = want * 5 < 50 ? 50 : want * 5;
     quire_hit *cand = NULL;
     size_t nc = 0;
-    rc = quire_index_search_fts(idx, match, &opts->weights, pool, &cand, &nc);
+    if (opts->fts5_bm25) rc = quire_index_search_fts(idx, match, &opts->weights, pool, &cand, &nc);
+    else rc = quire_index_search_bm25f(idx, match, &opts->weights, &opts->bm25, pool, &cand, &nc);
     free(match);
     if (rc) return quire_error_set(err, rc, "%s", quire_index_errmsg(idx));
 
