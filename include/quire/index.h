@@ -152,6 +152,7 @@ typedef struct quire_bm25_params {
     double k1;             /* term frequency saturation (FTS5's bm25(): 1.2) */
     double b;              /* length normalisation, 0..1 (FTS5's bm25(): 0.75) */
     double phrase_weight;  /* multiplier for multi-word phrases of the query */
+    const char *phrase_weights; /* per-phrase weights "1,1,0.3" in MATCH order, or NULL (borrowed) */
 } quire_bm25_params;
 
 /* As quire_index_search_fts(), ranked by quire_bm25() (BM25F: per-column

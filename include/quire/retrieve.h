@@ -31,11 +31,20 @@ typedef struct quire_query_opts {
                             FTS5 tables with other tokenizers (eval baseline) */
     size_t max_terms;    /* at most this many words (default 64) */
     const char *langs;   /* stemming languages "xx[,yy]" (borrowed), NULL = detect */
+    const char *const *extra;    /* extra folded words ORed in (e.g. feedback terms), borrowed */
+    const double *extra_weight;  /* their weights (> 0) for quire_bm25() */
+    size_t nextra;
 } quire_query_opts;
 
 void quire_query_opts_default(quire_query_opts *o);
 /* quire_query_build() with options (NULL = defaults). */
 quire_status quire_query_build_ex(const char *text, size_t len, const quire_query_opts *o, char **out);
+/* Same, and *weights (caller frees) receives the per-phrase weights of the
+ * expression for quire_bm25_params.phrase_weights: 1 (plus any matching
+ * extra weight) for question words, -1 (default) for word pairs, the extra
+ * weight for extra words. */
+quire_status quire_query_build_weighted(const char *text, size_t len, const quire_query_opts *o, char **out,
+                                        char **weights);
 
 /* The distinct content words of text, lower-cased with accents removed, in
  * order of first appearance; stopwords dropped. *terms is a malloc'ed array
@@ -57,6 +66,10 @@ typedef struct quire_retrieve_opts {
     quire_query_opts query;     /* how the question becomes a MATCH expression */
     bool fts5_bm25;             /* rank with FTS5's bm25() instead of quire_bm25() */
     quire_bm25_params bm25;     /* quire_bm25() parameters */
+    bool prf;                   /* RM3 pseudo-relevance feedback (second pass) */
+    int prf_docs;               /* feedback passages (default 10) */
+    int prf_terms;              /* expansion words (default 10) */
+    double prf_lambda;          /* weight of the original question, 0..1 (default 0.5) */
 } quire_retrieve_opts;
 
 void quire_retrieve_opts_default(quire_retrieve_opts *opts);

@@ -41,7 +41,8 @@ static void eval_usage(FILE *out)
             "  --no-bigrams        do not add adjacent word pairs as phrases\n"
             "  --lang xx[,yy]      stem queries in these languages (default: detected)\n"
             "  --bm25 K1,B,PW      quire_bm25() parameters (k1, b, weight of word-pair phrases)\n"
-            "  --fts5-bm25         rank with FTS5's bm25() instead of quire_bm25()\n");
+            "  --fts5-bm25         rank with FTS5's bm25() instead of quire_bm25()\n"
+            "  --prf D,T,L         RM3 feedback: D passages, T words, question weight L\n");
 }
 
 static bool parse_weights(const char *s, quire_fts_weights *w)
@@ -100,7 +101,7 @@ static int eval_retrieval(cli_ctx *ctx, int argc, char **argv)
         {"json", no_argument, NULL, 'J'}, {"system", required_argument, NULL, 'S'},
         {"weights", required_argument, NULL, 'W'}, {"no-bigrams", no_argument, NULL, 'B'},
         {"lang", required_argument, NULL, 'L'}, {"bm25", required_argument, NULL, 'K'},
-        {"fts5-bm25", no_argument, NULL, 'F'},
+        {"fts5-bm25", no_argument, NULL, 'F'}, {"prf", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *qpath = NULL, *rpath = NULL;
     bool json = false, porter = false;
@@ -131,13 +132,25 @@ static int eval_retrieval(cli_ctx *ctx, int argc, char **argv)
         case 'B': ro.query.bigrams = false; break;
         case 'L': ro.query.langs = optarg; break;
         case 'F': ro.fts5_bm25 = true; break;
+        case 'P': {
+            quire_fts_weights t;
+            if (!parse_weights(optarg, &t) || t.text < 1 || t.title < 1 || t.section > 1) {
+                cli_error("--prf: expected DOCS,TERMS,LAMBDA like 10,10,0.5");
+                return EXIT_USAGE;
+            }
+            ro.prf = true;
+            ro.prf_docs = (int)t.text;
+            ro.prf_terms = (int)t.title;
+            ro.prf_lambda = t.section;
+            break;
+        }
         case 'K': {
             quire_fts_weights t;
             if (!parse_weights(optarg, &t)) {
                 cli_error("--bm25: expected K1,B,PHRASE_WEIGHT like 1.2,0.75,1");
                 return EXIT_USAGE;
             }
-            ro.bm25 = (quire_bm25_params){t.text, t.title, t.section};
+            ro.bm25 = (quire_bm25_params){t.text, t.title, t.section, NULL};
             break;
         }
         case 'h': eval_usage(stdout); return EXIT_OK;

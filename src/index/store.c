@@ -568,6 +568,7 @@ static quire_status search(quire_index *idx, const char *sql, const char *match,
         sqlite3_bind_double(st, 6, p->k1);
         sqlite3_bind_double(st, 7, p->b);
         sqlite3_bind_double(st, 8, p->phrase_weight);
+        if (p->phrase_weights) sqlite3_bind_text(st, 9, p->phrase_weights, -1, SQLITE_STATIC);
     }
     quire_hit *hits = calloc((size_t)k, sizeof *hits);
     if (!hits) {
@@ -610,10 +611,10 @@ quire_status quire_index_search_bm25f(quire_index *idx, const char *match, const
                                       const quire_bm25_params *params, int k, quire_hit **out, size_t *n)
 {
     quire_fts_weights w = weights ? *weights : (quire_fts_weights){1.0, 1.0, 1.0};
-    quire_bm25_params p = params ? *params : (quire_bm25_params){1.2, 0.75, 1.0};
+    quire_bm25_params p = params ? *params : (quire_bm25_params){1.2, 0.75, 1.0, NULL};
     const char *sql =
         "SELECT " HIT_COLUMNS ", s.score FROM"
-        " (SELECT rowid AS id, quire_bm25(chunks_fts, ?6, ?7, ?8, ?2, ?3, ?4) AS score FROM chunks_fts"
+        " (SELECT rowid AS id, quire_bm25(chunks_fts, ?6, ?7, ?8, ?9, ?2, ?3, ?4) AS score FROM chunks_fts"
         "  WHERE chunks_fts MATCH ?1 ORDER BY score LIMIT ?5) s"
         " JOIN chunks c ON c.id = s.id JOIN documents d ON d.id = c.doc_id ORDER BY s.score";
     return search(idx, sql, match, &w, &p, k, out, n);

@@ -181,6 +181,9 @@ void quire_query_opts_default(quire_query_opts *o)
     o->plain = false;
     o->max_terms = MAX_QUERY_TERMS;
     o->langs = NULL;
+    o->extra = NULL;
+    o->extra_weight = NULL;
+    o->nextra = 0;
 }
 
 /* The stemming languages of a question: the detected one when confident,
@@ -217,9 +220,10 @@ typedef struct qword {
     char bare[TEXT_FOLD_MAX + 1];
 } qword;
 
-quire_status quire_query_build_ex(const char *text, size_t len, const quire_query_opts *o, char **out)
+static quire_status build(const char *text, size_t len, const quire_query_opts *o, char **out, char **weights_out)
 {
     *out = NULL;
+    if (weights_out) *weights_out = NULL;
     quire_query_opts def;
     if (!o) {
         quire_query_opts_default(&def);
@@ -270,11 +274,13 @@ quire_status quire_query_build_ex(const char *text, size_t len, const quire_quer
     }
     free(tw);
     buf b = QUIRE_BUF_INIT(0);
+    buf wb = QUIRE_BUF_INIT(0);   /* per-phrase weights, in MATCH order */
     quire_status rc = QUIRE_OK;
     char prefix[32];
     if (o->plain) prefix[0] = '\0';
     else snprintf(prefix, sizeof prefix, "%s%s%s ", FTS_LANG_MARK, langs, keep_stop ? "!" : "");
     size_t emitted = 0;
+    size_t nextra = o->extra && o->extra_weight ? o->nextra : 0;
     for (size_t i = 0; i < n && !rc; i++) {
         bool dup = false;
         for (size_t j = 0; j < i && !dup; j++) dup = strcmp(w[i].bare, w[j].bare) == 0;
@@ -284,6 +290,10 @@ quire_status quire_query_build_ex(const char *text, size_t len, const quire_quer
             if (o->plain) rc = buf_printf(&b, "\"%s\"", w[i].bare);
             else rc = buf_printf(&b, "\"%s%.*s\"", prefix, (int)(w[i].end - w[i].start), text + w[i].start);
         }
+        double wt = 1.0;   /* an expansion word equal to a question word adds to it */
+        for (size_t x = 0; x < nextra; x++)
+            if (o->extra[x] && strcmp(o->extra[x], w[i].bare) == 0) wt += o->extra_weight[x];
+        if (!rc) rc = buf_printf(&wb, "%s%.4g", wb.len ? "," : "", wt);
     }
     /* Adjacent content words as phrases: passages that use the question's
      * wording score higher (BM25 sums over phrases). */
@@ -291,14 +301,55 @@ quire_status quire_query_build_ex(const char *text, size_t len, const quire_quer
         if (strcmp(w[i].bare, w[i + 1].bare) == 0) continue;
         rc = buf_printf(&b, " OR \"%s%.*s %.*s\"", prefix, (int)(w[i].end - w[i].start), text + w[i].start,
                         (int)(w[i + 1].end - w[i + 1].start), text + w[i + 1].start);
+        if (!rc) rc = buf_append_str(&wb, ",-1");
+    }
+    /* Extra words (expansion terms): plain words only, each once. */
+    for (size_t x = 0; x < nextra && !rc && emitted; x++) {
+        const char *e = o->extra[x];
+        if (!e || !*e || strlen(e) > MAX_WORD_BYTES || !(o->extra_weight[x] > 0)) continue;
+        bool skip = false;
+        for (size_t i = 0; i < n && !skip; i++) skip = strcmp(w[i].bare, e) == 0;
+        for (size_t y = 0; y < x && !skip; y++) skip = o->extra[y] && strcmp(o->extra[y], e) == 0;
+        /* a word: letters, digits, marks only (no quote can slip in) */
+        size_t pos = 0, s0, e0;
+        if (!skip && (!text_next_word(e, strlen(e), &pos, &s0, &e0) || s0 != 0 || e0 != strlen(e))) skip = true;
+        if (skip) continue;
+        rc = buf_printf(&b, " OR \"%s%s\"", o->plain ? "" : prefix, e);
+        if (!rc) rc = buf_printf(&wb, ",%.4g", o->extra_weight[x]);
     }
     free(w);
     if (rc || emitted == 0) {
         buf_free(&b);
+        buf_free(&wb);
         return rc;
     }
     *out = buf_steal(&b);
-    return *out ? QUIRE_OK : QUIRE_ERR_NOMEM;
+    if (!*out) {
+        buf_free(&wb);
+        return QUIRE_ERR_NOMEM;
+    }
+    if (weights_out) {
+        *weights_out = buf_steal(&wb);
+        if (!*weights_out) {
+            free(*out);
+            *out = NULL;
+            return QUIRE_ERR_NOMEM;
+        }
+    } else {
+        buf_free(&wb);
+    }
+    return QUIRE_OK;
+}
+
+quire_status quire_query_build_ex(const char *text, size_t len, const quire_query_opts *o, char **out)
+{
+    return build(text, len, o, out, NULL);
+}
+
+quire_status quire_query_build_weighted(const char *text, size_t len, const quire_query_opts *o, char **out,
+                                        char **weights)
+{
+    return build(text, len, o, out, weights);
 }
 
 quire_status quire_query_build(const char *text, size_t len, char **out)

@@ -1,5 +1,6 @@
 /* Retrieval: BM25 candidates from FTS5, then re-scoring and caps. */
 #include "quire/retrieve.h"
+#include "retrieve/prf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,11 @@ void quire_retrieve_opts_default(quire_retrieve_opts *opts)
     opts->weights = (quire_fts_weights){1.0, 2.0, 1.5};
     quire_query_opts_default(&opts->query);
     opts->fts5_bm25 = false;
-    opts->bm25 = (quire_bm25_params){1.2, 0.75, 1.0};
+    opts->bm25 = (quire_bm25_params){1.2, 0.75, 1.0, NULL};
+    opts->prf = false;
+    opts->prf_docs = 10;
+    opts->prf_terms = 10;
+    opts->prf_lambda = 0.5;
 }
 
 static int by_score_desc(const void *a, const void *b)
@@ -21,6 +26,57 @@ static int by_score_desc(const void *a, const void *b)
     if (x->score > y->score) return -1;
     if (x->score < y->score) return 1;
     return x->chunk_id < y->chunk_id ? -1 : x->chunk_id > y->chunk_id;
+}
+
+/* RM3: re-run the question with the relevance model's words of the first
+ * pass added, weighted so that the question keeps weight lambda:
+ *   weight(question word) = 1 (+ its expansion weight if selected)
+ *   weight(expansion w)   = (1 - lambda) / lambda * |q| * P(w|R)
+ * (the RM3 mixture lambda P(w|Q) + (1 - lambda) P(w|R), scaled by |q|/lambda).
+ * On success *cand is replaced by the second pass. */
+static quire_status feedback(quire_index *idx, const char *question, const quire_retrieve_opts *opts, int pool,
+                             quire_hit **cand, size_t *nc)
+{
+    char **words = NULL;
+    double *prob = NULL;
+    size_t nw = 0;
+    quire_status rc = prf_terms(*cand, *nc, opts->prf_docs, opts->prf_terms, &words, &prob, &nw);
+    if (rc || nw == 0) {
+        free(prob);
+        free(words);
+        return rc;
+    }
+    /* |q|: the question's distinct content words, as the query builder sees them */
+    char **qterms = NULL;
+    size_t nq = 0;
+    rc = quire_query_terms(question, strlen(question), 64, &qterms, &nq);
+    quire_terms_free(qterms, nq);
+    double lambda = opts->prf_lambda > 0.05 ? (opts->prf_lambda < 1 ? opts->prf_lambda : 1) : 0.05;
+    for (size_t i = 0; i < nw; i++) prob[i] *= (1 - lambda) / lambda * (double)(nq ? nq : 1);
+    quire_query_opts qo = opts->query;
+    qo.extra = (const char *const *)words;
+    qo.extra_weight = prob;
+    qo.nextra = nw;
+    char *match = NULL, *weights = NULL;
+    if (!rc) rc = quire_query_build_weighted(question, strlen(question), &qo, &match, &weights);
+    if (!rc && match) {
+        quire_bm25_params p = opts->bm25;
+        p.phrase_weights = weights;
+        quire_hit *second = NULL;
+        size_t n2 = 0;
+        rc = quire_index_search_bm25f(idx, match, &opts->weights, &p, pool, &second, &n2);
+        if (!rc) {
+            quire_hits_free(*cand, *nc);
+            *cand = second;
+            *nc = n2;
+        }
+    }
+    free(match);
+    free(weights);
+    for (size_t i = 0; i < nw; i++) free(words[i]);
+    free(words);
+    free(prob);
+    return rc;
 }
 
 quire_status quire_retrieve(quire_index *idx, const char *question, const quire_retrieve_opts *opts,
@@ -46,6 +102,10 @@ quire_status quire_retrieve(quire_index *idx, const char *question, const quire_
     else rc = quire_index_search_bm25f(idx, match, &opts->weights, &opts->bm25, pool, &cand, &nc);
     free(match);
     if (rc) return quire_error_set(err, rc, "%s", quire_index_errmsg(idx));
+    if (opts->prf && !opts->fts5_bm25 && nc > 0) {
+        rc = feedback(idx, question, opts, pool, &cand, &nc);
+        if (rc) return quire_error_set(err, rc, "%s", rc == QUIRE_ERR_NOMEM ? "out of memory" : quire_index_errmsg(idx));
+    }
 
     for (size_t i = 0; i < nc; i++)
         if (cand[i].flags & QUIRE_SEG_REFERENCES) cand[i].score *= opts->references_weight;
