@@ -26,7 +26,9 @@ extern "C" {
 quire_status quire_query_build(const char *text, size_t len, char **out);
 
 typedef struct quire_query_opts {
-    bool bigrams;        /* add adjacent word pairs as phrases (default true) */
+    bool bigrams;        /* add adjacent word pairs as phrases (default false) */
+    double exact_weight; /* > 0: also match each word's exact form (case and
+                            accents aside) with this phrase weight */
     bool plain;          /* bare folded words only, no language directive: for
                             FTS5 tables with other tokenizers (eval baseline) */
     size_t max_terms;    /* at most this many words (default 64) */

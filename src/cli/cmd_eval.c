@@ -8,7 +8,7 @@
  *   {"system": "quire"|"porter", "queries": N, "skipped": M,
  *    "ndcg@10": x, "recall@10": x, "recall@100": x, "mrr@10": x,
  *    "per_query": [{"id": "...", "ndcg@10": x, "recall@10": x,
- *                   "recall@100": x, "mrr@10": x, "top": ["doc", ...10]}]}
+ *                   "recall@100": x, "mrr@10": x, "top": ["doc", ... up to 100]}]}
  * "skipped" counts queries without a relevant judgment (not evaluated).
  */
 #include "cli.h"
@@ -38,7 +38,8 @@ static void eval_usage(FILE *out)
             "  --system S          quire (default) or porter (SQLite's porter tokenizer and\n"
             "                      default bm25(), the baseline)\n"
             "  --weights T,TI,S    BM25 weights of text, title, section (default 1,2,1.5)\n"
-            "  --no-bigrams        do not add adjacent word pairs as phrases\n"
+            "  --bigrams           add adjacent word pairs as phrases (--no-bigrams: not)\n"
+            "  --exact W           also match exact word forms with phrase weight W\n"
             "  --lang xx[,yy]      stem queries in these languages (default: detected)\n"
             "  --bm25 K1,B,PW      quire_bm25() parameters (k1, b, weight of word-pair phrases)\n"
             "  --fts5-bm25         rank with FTS5's bm25() instead of quire_bm25()\n"
@@ -101,7 +102,8 @@ static int eval_retrieval(cli_ctx *ctx, int argc, char **argv)
         {"json", no_argument, NULL, 'J'}, {"system", required_argument, NULL, 'S'},
         {"weights", required_argument, NULL, 'W'}, {"no-bigrams", no_argument, NULL, 'B'},
         {"lang", required_argument, NULL, 'L'}, {"bm25", required_argument, NULL, 'K'},
-        {"fts5-bm25", no_argument, NULL, 'F'}, {"prf", required_argument, NULL, 'P'},
+        {"fts5-bm25", no_argument, NULL, 'F'}, {"bigrams", no_argument, NULL, 'b'},
+        {"exact", required_argument, NULL, 'E'}, {"prf", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *qpath = NULL, *rpath = NULL;
     bool json = false, porter = false;
@@ -130,6 +132,17 @@ static int eval_retrieval(cli_ctx *ctx, int argc, char **argv)
             }
             break;
         case 'B': ro.query.bigrams = false; break;
+        case 'b': ro.query.bigrams = true; break;
+        case 'E': {
+            char *end;
+            double x = strtod(optarg, &end);
+            if (end == optarg || *end || !(x >= 0 && x <= 100)) {
+                cli_error("--exact: expected a weight like 0.3");
+                return EXIT_USAGE;
+            }
+            ro.query.exact_weight = x;
+            break;
+        }
         case 'L': ro.query.langs = optarg; break;
         case 'F': ro.fts5_bm25 = true; break;
         case 'P': {
@@ -221,7 +234,7 @@ static int eval_retrieval(cli_ctx *ctx, int argc, char **argv)
             cJSON_AddNumberToObject(o, "recall@100", s.recall100);
             cJSON_AddNumberToObject(o, "mrr@10", s.mrr10);
             cJSON *top = cJSON_AddArrayToObject(o, "top");
-            for (size_t j = 0; j < m && j < 10; j++) cJSON_AddItemToArray(top, cJSON_CreateString(ranked[j]));
+            for (size_t j = 0; j < m; j++) cJSON_AddItemToArray(top, cJSON_CreateString(ranked[j]));
             cJSON_AddItemToArray(perq, o);
         }
         quire_hits_free(hits, n);

@@ -34,6 +34,11 @@
  *     (Snowball's French stems "quantifiés" as "quantifi" but "quantifies"
  *     as "quantif": with both, text typed with or without accents meets).
  *     Tokens are at most 512 bytes.
+ *  6. Exact forms: DOCUMENT/AUX text also gets, at the same position, the
+ *     token "=" + bare form ("=modeles"), so that a query can ask for the
+ *     word as written (up to case and accents). "=" never occurs in a word,
+ *     so these tokens cannot collide with stems. A QUERY string whose
+ *     directive carries "=" (MARK "en= word") yields only exact-form tokens.
  *
  * Arguments (tokenize = 'quire [lang XX] [stem 0|1] [stopwords 0|1]'):
  *   lang XX      default language (two-letter code), "en" if absent
@@ -113,12 +118,14 @@ static struct sb_stemmer *get_stemmer(qtok *t, quire_lang l)
 
 /* Parse FTS_LANG_MARK "xx[,yy][!] " at the start of text. Returns the bytes
  * consumed (0 if there is no valid directive). */
-static size_t parse_directive(const char *s, size_t len, quire_lang *langs, int *nlangs, bool *keep_stop)
+static size_t parse_directive(const char *s, size_t len, quire_lang *langs, int *nlangs, bool *keep_stop,
+                              bool *exact)
 {
     if (len < FTS_LANG_MARK_LEN || memcmp(s, FTS_LANG_MARK, FTS_LANG_MARK_LEN) != 0) return 0;
     size_t i = FTS_LANG_MARK_LEN;
     int n = 0;
     *keep_stop = false;
+    *exact = false;
     while (i + 2 <= len) {
         char code[3] = {s[i], s[i + 1], 0};
         quire_lang l = quire_lang_from_code(code);
@@ -132,6 +139,7 @@ static size_t parse_directive(const char *s, size_t len, quire_lang *langs, int 
     }
     if (n == 0) return 0;
     if (i < len && s[i] == '!') { *keep_stop = true; i++; }
+    if (i < len && s[i] == '=') { *exact = true; i++; }
     if (i < len && s[i] != ' ') return 0;
     *nlangs = n;
     return i < len ? i + 1 : i;
@@ -158,11 +166,12 @@ static int qtok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *tex
     quire_lang langs[MAX_LANGS];
     int nlangs = 0;
     bool keep_stop = !t->stopwords;
+    bool exact = false;
     size_t pos = 0;
 
     if (query) {
         bool ks = false;
-        pos = parse_directive(text, len, langs, &nlangs, &ks);
+        pos = parse_directive(text, len, langs, &nlangs, &ks, &exact);
         keep_stop |= ks;
     }
     if (nlangs == 0) {
@@ -176,13 +185,20 @@ static int qtok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *tex
     if (!w) return SQLITE_NOMEM;
     int rc = SQLITE_OK;
     size_t start, end;
-    char stems[2 * MAX_LANGS][TEXT_FOLD_MAX + 1];
+    char stems[2 * MAX_LANGS][TEXT_FOLD_MAX + 2];  /* + the "=" of exact forms */
     size_t stem_len[2 * MAX_LANGS];
     while (rc == SQLITE_OK && text_next_word(text, len, &pos, &start, &end)) {
         text_fold_word(text + start, end - start, w);
         if (w->bare_len == 0) continue;
         if (!keep_stop && quire_lang_is_stopword(langs[0], w->bare, w->bare_len)) continue;
         int nstems = 0;
+        if (exact && !prefix) {
+            stems[0][0] = '=';
+            memcpy(stems[0] + 1, w->bare, w->bare_len + 1);
+            stem_len[0] = w->bare_len + 1;
+            rc = xtoken(ctx, 0, stems[0], (int)stem_len[0], (int)start, (int)end);
+            continue;
+        }
         if (!t->stem || w->digits || prefix) {
             memcpy(stems[0], w->bare, w->bare_len + 1);
             stem_len[0] = w->bare_len;
@@ -212,6 +228,11 @@ static int qtok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *tex
         }
         for (int i = 0; i < nstems && rc == SQLITE_OK; i++)
             rc = xtoken(ctx, i ? FTS5_TOKEN_COLOCATED : 0, stems[i], (int)stem_len[i], (int)start, (int)end);
+        if (!query && rc == SQLITE_OK && nstems > 0) {
+            stems[0][0] = '=';
+            memcpy(stems[0] + 1, w->bare, w->bare_len + 1);
+            rc = xtoken(ctx, FTS5_TOKEN_COLOCATED, stems[0], (int)w->bare_len + 1, (int)start, (int)end);
+        }
     }
     free(w);
     return rc;

@@ -177,7 +177,8 @@ quire_status quire_query_terms(const char *text, size_t len, size_t max, char **
 
 void quire_query_opts_default(quire_query_opts *o)
 {
-    o->bigrams = true;
+    o->bigrams = false;
+    o->exact_weight = 0;
     o->plain = false;
     o->max_terms = MAX_QUERY_TERMS;
     o->langs = NULL;
@@ -302,6 +303,19 @@ static quire_status build(const char *text, size_t len, const quire_query_opts *
         rc = buf_printf(&b, " OR \"%s%.*s %.*s\"", prefix, (int)(w[i].end - w[i].start), text + w[i].start,
                         (int)(w[i + 1].end - w[i + 1].start), text + w[i + 1].start);
         if (!rc) rc = buf_append_str(&wb, ",-1");
+    }
+    /* Exact forms: the word as written (case and accents aside) scores on
+     * top of its stem. */
+    if (o->exact_weight > 0 && !o->plain) {
+        char eprefix[40];
+        snprintf(eprefix, sizeof eprefix, "%s%s%s= ", FTS_LANG_MARK, langs, keep_stop ? "!" : "");
+        for (size_t i = 0; i < n && !rc; i++) {
+            bool dup = false;
+            for (size_t j = 0; j < i && !dup; j++) dup = strcmp(w[i].bare, w[j].bare) == 0;
+            if (dup) continue;
+            rc = buf_printf(&b, " OR \"%s%.*s\"", eprefix, (int)(w[i].end - w[i].start), text + w[i].start);
+            if (!rc) rc = buf_printf(&wb, ",%.4g", o->exact_weight);
+        }
     }
     /* Extra words (expansion terms): plain words only, each once. */
     for (size_t x = 0; x < nextra && !rc && emitted; x++) {

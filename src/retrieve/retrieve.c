@@ -89,18 +89,21 @@ quire_status quire_retrieve(quire_index *idx, const char *question, const quire_
     }
     *hits = NULL;
     *n = 0;
-    char *match = NULL;
-    quire_status rc = quire_query_build_ex(question, strlen(question), &opts->query, &match);
+    char *match = NULL, *weights = NULL;
+    quire_status rc = quire_query_build_weighted(question, strlen(question), &opts->query, &match, &weights);
     if (rc) return quire_error_set(err, rc, "cannot build query: %s", quire_strerror(rc));
     if (!match) return QUIRE_OK;
+    quire_bm25_params bp = opts->bm25;
+    bp.phrase_weights = weights;
 
     int want = opts->k > 0 ? opts->k : 8;
     int pool = want * 5 < 50 ? 50 : want * 5;
     quire_hit *cand = NULL;
     size_t nc = 0;
     if (opts->fts5_bm25) rc = quire_index_search_fts(idx, match, &opts->weights, pool, &cand, &nc);
-    else rc = quire_index_search_bm25f(idx, match, &opts->weights, &opts->bm25, pool, &cand, &nc);
+    else rc = quire_index_search_bm25f(idx, match, &opts->weights, &bp, pool, &cand, &nc);
     free(match);
+    free(weights);
     if (rc) return quire_error_set(err, rc, "%s", quire_index_errmsg(idx));
     if (opts->prf && !opts->fts5_bm25 && nc > 0) {
         rc = feedback(idx, question, opts, pool, &cand, &nc);
