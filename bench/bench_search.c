@@ -156,7 +156,8 @@ int main(int argc, char **argv)
     quire_add_opts_default(&ao);
     quire_add_summary sum;
     double t0 = now_ms();
-    if (quire_add_jsonl(idx, jsonl, &ao, &sum, &err)) {
+    const char *paths[1] = {jsonl};
+    if (quire_add_paths(idx, paths, 1, &ao, &sum, &err)) {
         fprintf(stderr, "bench_search: %s\n", quire_error_message(&err));
         return 1;
     }

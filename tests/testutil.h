@@ -66,4 +66,31 @@ static inline const char *test_shared_dir(void)
     return s && *s ? s : NULL;
 }
 
+
+
+#include <unistd.h>
+
+/* A fresh temporary folder (mkdtemp under $TMPDIR or /tmp); the caller may
+ * leave it behind for inspection. Returns a static buffer. */
+static inline const char *test_tmpdir(const char *tag)
+{
+    static char path[512];
+    const char *base = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/quire-%s-XXXXXX", base && *base ? base : "/tmp", tag);
+    if (!mkdtemp(path)) {
+        perror("mkdtemp");
+        exit(99);
+    }
+    return path;
+}
+
+/* Write a whole file or exit(99) (a broken test setup, not a failure). */
+static inline void test_write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
+        perror(path);
+        exit(99);
+    }
+}
 #endif

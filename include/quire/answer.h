@@ -33,6 +33,8 @@ typedef struct quire_answer_sentence {
     int *citations;         /* owned; source numbers (1-based) */
     size_t ncitations;
     double support;         /* 0..1: how well the cited sources support it */
+    const char *status;     /* static: "supported", "unsupported", "uncited", "none_needed";
+                               NULL when not verified (extractive sentences are quotes) */
 } quire_answer_sentence;
 
 typedef struct quire_answer_source {
@@ -55,7 +57,32 @@ typedef struct quire_answer {
     size_t nsources;
     quire_answer_source *closest; /* when refused: nearest passages, n = 0 */
     size_t nclosest;
+    struct quire_answer_gen *gen; /* owned; generation details (model backends), else NULL */
 } quire_answer;
+
+/* What a model-backed answer adds (src/answer/generate.c, include/quire/generate.h).
+ * JSON: "generation": {"finish_reason", "attempts", "tokens": {"prompt", "completion"},
+ *   "context": {"window", "budget", "used", "answer_reserved", "sources_included",
+ *               "sources_omitted": [source without "n"...]},
+ *   "timings_ms": {"retrieve", "prompt", "first_token", "generate", "verify"},
+ *   "verification": {"strict", "embedder", "supported", "unsupported", "uncited", "bad_citations",
+ *                    "dropped"}, "refusal": "retrieval"|"model"|"verification"|null,
+ *   "raw": model output before verification} */
+typedef struct quire_answer_gen {
+    char *finish_reason;          /* owned or NULL */
+    char *raw;                    /* owned: the model's text before verification, or NULL */
+    int attempts;                 /* HTTP requests made (retries + 1) */
+    long prompt_tokens, completion_tokens; /* -1 when the backend did not say */
+    size_t context_tokens, budget_tokens, used_tokens, answer_tokens;
+    size_t sources_included;
+    quire_answer_source *omitted; /* owned: passages that did not fit the budget (n = 0) */
+    size_t nomitted;
+    double retrieve_ms, prompt_ms, first_token_ms, generate_ms, verify_ms; /* -1 unknown */
+    bool strict;
+    bool embedder;                /* verification also used embedding similarity */
+    size_t supported, unsupported, uncited, bad_citations, dropped;
+    const char *refusal;          /* static: why it refused, or NULL */
+} quire_answer_gen;
 
 void quire_answer_free(quire_answer *a); /* NULL allowed */
 

@@ -8,6 +8,10 @@
  * A file that fails is recorded with its reason; an older indexed version of
  * it is kept. With prune, indexed files under a walked folder that no longer
  * exist are removed.
+ *
+ * JSONL files (by extension .jsonl, or every named file with opts.jsonl)
+ * hold one record per line, {"_id"|"id", "title", "text", "url"}; each
+ * record is a document whose key is its id (src/ingest/records.c).
  */
 #ifndef QUIRE_PIPELINE_H
 #define QUIRE_PIPELINE_H
@@ -48,6 +52,7 @@ typedef struct quire_add_opts {
     int threads;            /* extraction workers (default: online CPUs, at most 8) */
     bool prune;             /* remove indexed files missing under walked folders */
     bool force;             /* re-extract even unchanged files */
+    bool jsonl;             /* treat every file given by name as JSONL records (else by extension) */
     size_t max_files;       /* refuse a walk that finds more (default 1,000,000) */
     quire_add_event_fn on_event; /* may be NULL; called from the calling thread */
     void *ctx;
@@ -64,16 +69,6 @@ void quire_add_opts_default(quire_add_opts *opts);
  * run itself cannot go on (a path does not exist, the index fails). */
 quire_status quire_add_paths(quire_index *idx, const char *const *paths, size_t npaths,
                              const quire_add_opts *opts, quire_add_summary *summary, quire_error *err);
-
-/* Ingest a JSONL file of records (one JSON object per line with "_id" or
- * "id", optional "title", "text", "url"; see src/ingest/jsonl.c): each record
- * becomes a document whose key is its id (as BEIR corpora are loaded).
- * Records are written in batches of transactions; a bad record is counted as
- * failed (event path "line N" or its id) and the rest go on. opts may be
- * NULL; opts->force re-indexes identical records. */
-#define QUIRE_JSONL_LINE_MAX (16u << 20)
-quire_status quire_add_jsonl(quire_index *idx, const char *path, const quire_add_opts *opts,
-                             quire_add_summary *summary, quire_error *err);
 
 /* Hex sha256 of data into out (65 bytes). */
 void quire_sha256_hex(const void *data, size_t len, char out[65]);

@@ -4,9 +4,11 @@
  *    sentence ends that are not abbreviations or decimals).
  * 2. Weight each question term by its rarity among the candidate sentences
  *    (idf), and score a sentence by the weighted share of question terms it
- *    contains (coverage), matching words by a crude stem (folded, first six
- *    letters, plural -s dropped) so "quantifier" meets "quantification".
- *    A small bonus goes to sentences from higher-ranked passages.
+ *    contains (coverage), matching words by their Snowball stem in the
+ *    question's language (folded first), so "chunked" meets "chunk" and
+ *    "quantifié" meets "quantifier". Questions and headings are not answers:
+ *    sentences ending in '?' and short blocks without a final period are
+ *    skipped. A small bonus goes to sentences from higher-ranked passages.
  * 3. Refuse when the best sentence covers less than min_coverage.
  * 4. Select up to max_sentences good sentences, skipping near-duplicates,
  *    order them by passage rank then position, and cite each passage as [n].
@@ -16,13 +18,14 @@
 
 #include "util/buf.h"
 
+#include <libstemmer.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_TERMS 32
 #define MAX_SENTENCES 4000
-#define STEM_BYTES 6
 
 void quire_extractive_opts_default(quire_extractive_opts *opts)
 {
@@ -30,15 +33,16 @@ void quire_extractive_opts_default(quire_extractive_opts *opts)
     opts->min_coverage = 0.5;
 }
 
-/* Crude language-neutral stem of a folded word, in place. */
-static void crude_stem(char *w)
+/* Replace the folded word *w by its stem (same or shorter, so in place). */
+static void stem_word(struct sb_stemmer *st, char *w)
 {
-    size_t n = strlen(w);
-    if (n > STEM_BYTES) {
-        w[STEM_BYTES] = '\0';
-        return;
+    if (!st) return;
+    const sb_symbol *out = sb_stemmer_stem(st, (const sb_symbol *)w, (int)strlen(w));
+    int n = sb_stemmer_length(st);
+    if (out && n > 0 && (size_t)n <= strlen(w)) {
+        memcpy(w, out, (size_t)n);
+        w[n] = '\0';
     }
-    if (n > 3 && (w[n - 1] == 's' || w[n - 1] == 'x')) w[n - 1] = '\0';
 }
 
 typedef struct sentence {
@@ -47,6 +51,7 @@ typedef struct sentence {
     double coverage, score;
     unsigned long long mask;/* which question terms it contains */
     int words;
+    bool usable;            /* false for questions and heading-like fragments */
     bool chosen;
 } sentence;
 
@@ -94,6 +99,10 @@ static quire_status push_sentence(sentence_list *l, size_t hit, const char *t, s
     s->start = start;
     s->end = end;
     s->words = (int)quire_count_words(t + start, end - start);
+    char last = t[end - 1];
+    bool closed = last == '.' || last == '!' || last == ':' || last == ';' || last == ')' || last == '"' ||
+                  (end - start >= 2 && !memcmp(t + end - 2, "\xc2\xbb", 2)); /* » */
+    s->usable = last != '?' && s->words >= 5 && (closed || s->words >= 15);
     return QUIRE_OK;
 }
 
@@ -125,14 +134,15 @@ static quire_status split_sentences(const char *t, size_t hit, sentence_list *ou
 }
 
 /* Bit mask of the stemmed question terms present in text[0..len). */
-static unsigned long long term_mask(const char *text, size_t len, char **stems, size_t nterms)
+static unsigned long long term_mask(struct sb_stemmer *st, const char *text, size_t len, char **stems,
+                                    size_t nterms)
 {
     char **words;
     size_t n;
     unsigned long long mask = 0;
     if (quire_query_terms(text, len, 256, &words, &n)) return 0;
     for (size_t i = 0; i < n; i++) {
-        crude_stem(words[i]);
+        stem_word(st, words[i]);
         for (size_t t = 0; t < nterms; t++)
             if (!strcmp(words[i], stems[t])) mask |= 1ull << t;
     }
@@ -208,6 +218,16 @@ void quire_answer_free(quire_answer *a)
     for (size_t i = 0; i < a->nclosest; i++) {
         quire_hit_clear(&a->closest[i].hit);
         free(a->closest[i].quote);
+    }
+    if (a->gen) {
+        for (size_t i = 0; i < a->gen->nomitted; i++) {
+            quire_hit_clear(&a->gen->omitted[i].hit);
+            free(a->gen->omitted[i].quote);
+        }
+        free(a->gen->omitted);
+        free(a->gen->finish_reason);
+        free(a->gen->raw);
+        free(a->gen);
     }
     free(a->sentences);
     free(a->sources);
@@ -313,7 +333,10 @@ static quire_status compose(quire_answer *a, const quire_hit *hits, sentence **c
         as->support = s->coverage;
         a->nsentences++;
         if (text.len) rc = buf_append_char(&text, ' ');
-        if (!rc) rc = buf_printf(&text, "%s [%d]", as->text, n);
+        if (!rc) rc = buf_append_str(&text, as->text);
+        /* One marker per run of sentences from the same passage. */
+        bool run_ends = i + 1 == nchosen || chosen[i + 1]->hit != s->hit;
+        if (!rc && run_ends) rc = buf_printf(&text, " [%d]", n);
     }
     if (rc) {
         buf_free(&text);
@@ -344,7 +367,8 @@ quire_status quire_answer_extractive(const char *question, const quire_hit *hits
     sentence **chosen = NULL;
     quire_status rc = (!a->question || !a->backend || !a->language) ? QUIRE_ERR_NOMEM : QUIRE_OK;
     if (!rc) rc = quire_query_terms(question, strlen(question), MAX_TERMS, &stems, &nterms);
-    for (size_t t = 0; !rc && t < nterms; t++) crude_stem(stems[t]);
+    struct sb_stemmer *st = sb_stemmer_new(strcmp(a->language ? a->language : "en", "fr") ? "english" : "french", "UTF_8");
+    for (size_t t = 0; !rc && t < nterms; t++) stem_word(st, stems[t]);
     /* Stems can collide ("model", "models"): keep distinct ones. */
     size_t uniq = 0;
     for (size_t t = 0; !rc && t < nterms; t++) {
@@ -362,12 +386,13 @@ quire_status quire_answer_extractive(const char *question, const quire_hit *hits
     }
     if (rc) goto done;
 
+    unsigned long long ctx_mask = 0;
     /* idf of each term over the candidate sentences */
     double idf[MAX_TERMS], total = 0;
     int df[MAX_TERMS] = {0};
     for (size_t i = 0; i < sl.n; i++) {
         sentence *s = &sl.s[i];
-        s->mask = term_mask(hits[s->hit].text + s->start, s->end - s->start, stems, nterms);
+        s->mask = term_mask(st, hits[s->hit].text + s->start, s->end - s->start, stems, nterms);
         for (size_t t = 0; t < nterms; t++)
             if (s->mask & (1ull << t)) df[t]++;
     }
@@ -379,15 +404,28 @@ quire_status quire_answer_extractive(const char *question, const quire_hit *hits
     double top_hit = nhits && hits[0].score > 0 ? hits[0].score : 1.0;
     for (size_t i = 0; i < sl.n; i++) {
         sentence *s = &sl.s[i];
-        double got = 0;
-        for (size_t t = 0; t < nterms; t++)
+        const quire_hit *h = &hits[s->hit];
+        /* Terms in the passage's section path and title count as context: a
+         * sentence under "## Distillation" is about distillation even when it
+         * says "it". */
+        if (i == 0 || sl.s[i - 1].hit != s->hit) {
+            char ctx[1024];
+            snprintf(ctx, sizeof ctx, "%s %s", h->section ? h->section : "", h->doc_title ? h->doc_title : "");
+            ctx_mask = term_mask(st, ctx, strlen(ctx), stems, nterms);
+        }
+        double got = 0, ctx_got = 0;
+        for (size_t t = 0; t < nterms; t++) {
             if (s->mask & (1ull << t)) got += idf[t];
+            if ((s->mask | ctx_mask) & (1ull << t)) ctx_got += idf[t];
+        }
         s->coverage = total > 0 ? got / total : 0;
-        double rank_bonus = 0.1 * (hits[s->hit].score > 0 ? hits[s->hit].score / top_hit : 0);
-        /* Fragments and walls of text make poor answers. */
-        double shape = s->words < 5 ? 0.5 : s->words > 80 ? 0.8 : 1.0;
-        s->score = (s->coverage + rank_bonus) * shape;
-        if (s->words >= 5 && s->coverage > best) best = s->coverage;
+        double in_context = total > 0 ? ctx_got / total : 0;
+        double rank_bonus = 0.1 * (h->score > 0 ? h->score / top_hit : 0);
+        bool lead = s->start == 0 || (s->start >= 2 && h->text[s->start - 1] == '\n');
+        /* Walls of text make poor answers. */
+        double shape = s->words > 80 ? 0.8 : 1.0;
+        s->score = (0.75 * s->coverage + 0.25 * in_context + rank_bonus + (lead ? 0.05 : 0)) * shape;
+        if (s->usable && s->coverage > best) best = s->coverage;
     }
     if (best < opts->min_coverage) {
         rc = refuse(a, hits, nhits);
@@ -395,17 +433,19 @@ quire_status quire_answer_extractive(const char *question, const quire_hit *hits
     }
 
     int want = opts->max_sentences > 0 ? opts->max_sentences : 3;
-    chosen = calloc((size_t)want, sizeof *chosen);
+    /* Room for a list announced by a colon beyond `want` (see below). */
+    size_t room = (size_t)want + 4;
+    chosen = calloc(room, sizeof *chosen);
     if (!chosen) { rc = QUIRE_ERR_NOMEM; goto done; }
     size_t nchosen = 0;
     double best_score = 0;
     for (size_t i = 0; i < sl.n; i++)
-        if (sl.s[i].words >= 5 && sl.s[i].score > best_score) best_score = sl.s[i].score;
+        if (sl.s[i].usable && sl.s[i].score > best_score) best_score = sl.s[i].score;
     while (nchosen < (size_t)want) {
         sentence *pick = NULL;
         for (size_t i = 0; i < sl.n; i++) {
             sentence *s = &sl.s[i];
-            if (s->chosen || s->words < 5 || s->coverage < opts->min_coverage * 0.6) continue;
+            if (s->chosen || !s->usable || s->coverage < opts->min_coverage * 0.6) continue;
             if (s->score < best_score * 0.6) continue;
             /* Skip a sentence that adds no question term and repeats a chosen one's. */
             bool redundant = false;
@@ -417,9 +457,23 @@ quire_status quire_answer_extractive(const char *question, const quire_hit *hits
         if (!pick) break;
         pick->chosen = true;
         chosen[nchosen++] = pick;
+        /* The best sentence brings the one after it in the same passage (the
+         * explanation usually continues), or the next three after a colon. */
+        if (nchosen == 1) {
+            size_t at = (size_t)(pick - sl.s);
+            int follow = hits[pick->hit].text[pick->end - 1] == ':' ? 3 : 1;
+            for (size_t k = at + 1; k < sl.n && follow > 0 && nchosen < room; k++, follow--) {
+                sentence *next = &sl.s[k];
+                if (next->hit != pick->hit || !next->usable || next->chosen) break;
+                next->chosen = true;
+                chosen[nchosen++] = next;
+                if (hits[next->hit].text[next->end - 1] == ':') follow = 4;
+            }
+        }
     }
     rc = compose(a, hits, chosen, nchosen);
 done:
+    sb_stemmer_delete(st);
     free(chosen);
     free(sl.s);
     quire_terms_free(stems, nterms);

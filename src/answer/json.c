@@ -55,6 +55,49 @@ static cJSON *source_json(const quire_answer_source *s, bool numbered)
     return o;
 }
 
+static cJSON *ms_or_null(double ms)
+{
+    return ms >= 0 ? cJSON_CreateNumber((double)(long long)(ms * 10 + 0.5) / 10) : cJSON_CreateNull();
+}
+
+static cJSON *gen_json(const quire_answer_gen *g)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    cJSON_AddItemToObject(o, "finish_reason", str_or_null(g->finish_reason));
+    cJSON_AddNumberToObject(o, "attempts", g->attempts);
+    cJSON *tok = cJSON_AddObjectToObject(o, "tokens");
+    if (g->prompt_tokens >= 0) cJSON_AddNumberToObject(tok, "prompt", (double)g->prompt_tokens);
+    else cJSON_AddNullToObject(tok, "prompt");
+    if (g->completion_tokens >= 0) cJSON_AddNumberToObject(tok, "completion", (double)g->completion_tokens);
+    else cJSON_AddNullToObject(tok, "completion");
+    cJSON *ctx = cJSON_AddObjectToObject(o, "context");
+    cJSON_AddNumberToObject(ctx, "window", (double)g->context_tokens);
+    cJSON_AddNumberToObject(ctx, "budget", (double)g->budget_tokens);
+    cJSON_AddNumberToObject(ctx, "used", (double)g->used_tokens);
+    cJSON_AddNumberToObject(ctx, "answer_reserved", (double)g->answer_tokens);
+    cJSON_AddNumberToObject(ctx, "sources_included", (double)g->sources_included);
+    cJSON *om = cJSON_AddArrayToObject(ctx, "sources_omitted");
+    for (size_t i = 0; i < g->nomitted; i++) cJSON_AddItemToArray(om, source_json(&g->omitted[i], false));
+    cJSON *t = cJSON_AddObjectToObject(o, "timings_ms");
+    cJSON_AddItemToObject(t, "retrieve", ms_or_null(g->retrieve_ms));
+    cJSON_AddItemToObject(t, "prompt", ms_or_null(g->prompt_ms));
+    cJSON_AddItemToObject(t, "first_token", ms_or_null(g->first_token_ms));
+    cJSON_AddItemToObject(t, "generate", ms_or_null(g->generate_ms));
+    cJSON_AddItemToObject(t, "verify", ms_or_null(g->verify_ms));
+    cJSON *v = cJSON_AddObjectToObject(o, "verification");
+    cJSON_AddBoolToObject(v, "strict", g->strict);
+    cJSON_AddBoolToObject(v, "embedder", g->embedder);
+    cJSON_AddNumberToObject(v, "supported", (double)g->supported);
+    cJSON_AddNumberToObject(v, "unsupported", (double)g->unsupported);
+    cJSON_AddNumberToObject(v, "uncited", (double)g->uncited);
+    cJSON_AddNumberToObject(v, "bad_citations", (double)g->bad_citations);
+    cJSON_AddNumberToObject(v, "dropped", (double)g->dropped);
+    cJSON_AddItemToObject(o, "refusal", str_or_null(g->refusal));
+    cJSON_AddItemToObject(o, "raw", str_or_null(g->raw));
+    return o;
+}
+
 char *quire_answer_to_json(const quire_answer *a, bool pretty)
 {
     cJSON *root = cJSON_CreateObject();
@@ -73,10 +116,12 @@ char *quire_answer_to_json(const quire_answer *a, bool pretty)
         cJSON *cites = cJSON_AddArrayToObject(o, "citations");
         for (size_t c = 0; c < s->ncitations; c++) cJSON_AddItemToArray(cites, cJSON_CreateNumber(s->citations[c]));
         cJSON_AddNumberToObject(o, "support", s->support);
+        if (s->status) cJSON_AddStringToObject(o, "status", s->status);
         cJSON_AddItemToArray(sentences, o);
     }
     cJSON *sources = cJSON_AddArrayToObject(root, "sources");
     for (size_t i = 0; i < a->nsources; i++) cJSON_AddItemToArray(sources, source_json(&a->sources[i], true));
+    if (a->gen) cJSON_AddItemToObject(root, "generation", gen_json(a->gen));
     if (a->refused) {
         cJSON *closest = cJSON_AddArrayToObject(root, "closest");
         for (size_t i = 0; i < a->nclosest; i++) cJSON_AddItemToArray(closest, source_json(&a->closest[i], false));

@@ -40,6 +40,10 @@ void cli_error(const char *fmt, ...)
 /* Parse a positive int option value; prints an error and returns false if bad. */
 bool cli_parse_int(const char *opt, const char *s, int min, int max, int *out);
 
+/* How people see a hit's document: its path, or "id (record in file)" for
+ * JSONL records. Returns tmp or a pointer into h. */
+const char *cli_doc_label(const quire_hit *h, char *tmp, size_t size);
+
 /* "p. 3" or "p. 3 (label iv)" for a paged hit; false when unpaged. */
 bool cli_page_string(const quire_hit *h, char *out, size_t size);
 
@@ -52,5 +56,18 @@ int cmd_rm(cli_ctx *ctx, int argc, char **argv);
 int cmd_search(cli_ctx *ctx, int argc, char **argv);
 int cmd_ask(cli_ctx *ctx, int argc, char **argv);
 int cmd_eval(cli_ctx *ctx, int argc, char **argv);
+/* quire eval retrieval (src/cli/cmd_eval_retrieval.c); argv[0] is "retrieval". */
+int cmd_eval_retrieval(cli_ctx *ctx, int argc, char **argv);
+int cmd_chat(cli_ctx *ctx, int argc, char **argv);
+int cmd_config(cli_ctx *ctx, int argc, char **argv);
+
+struct quire_answer;
+/* Print an answer for people (after a streamed one when streamed): text,
+ * sources or closest passages, and what verification found. */
+void cli_print_answer(const struct quire_answer *answer, bool streamed);
+/* Budget, omitted passages and timings on stderr. */
+void cli_print_verbose(const struct quire_answer *answer);
+/* quire_llm_token_fn writing pieces to stdout; user is a bool set to true. */
+int cli_stream_tokens(void *user, const char *piece, size_t len);
 
 #endif

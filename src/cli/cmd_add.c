@@ -11,7 +11,7 @@
 static void add_usage(FILE *out)
 {
     fprintf(out,
-            "usage: quire add [--prune] [--force] [-j N] [-q] [--jsonl FILE]... PATH...\n"
+            "usage: quire add [--prune] [--force] [--jsonl] [-j N] [-q] PATH...\n"
             "\n"
             "Ingest PDF, HTML, Markdown and text files (folders are walked). Unchanged files are\n"
             "skipped (size+mtime, then sha256); changed files are replaced; a file that fails is\n"
@@ -19,11 +19,10 @@ static void add_usage(FILE *out)
             "\n"
             "  --prune     remove indexed files that no longer exist under the given folders\n"
             "  --force     re-extract unchanged files\n"
+            "  --jsonl     the named files hold JSONL records {\"_id\", \"title\", \"text\", \"url\"}\n"
+            "              (one document each, keyed by its id; also chosen by the .jsonl extension)\n"
             "  -j N        extraction threads (default: number of CPUs)\n"
-            "  -q          no per-file lines, only the summary\n"
-            "  --jsonl F   ingest records from JSONL file F (one JSON object per line with \"_id\"\n"
-            "              or \"id\", \"title\", \"text\", \"url\"); the id is the document key.\n"
-            "              A PATH ending in .jsonl is read the same way.\n");
+            "  -q          no per-file lines, only the summary\n");
 }
 
 typedef struct add_view {
@@ -70,11 +69,9 @@ static void on_event(const quire_add_event *ev, void *arg)
 int cmd_add(cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"prune", no_argument, NULL, 'p'}, {"force", no_argument, NULL, 'f'},
+        {"prune", no_argument, NULL, 'p'}, {"jsonl", no_argument, NULL, 'J'}, {"force", no_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'}, {"quiet", no_argument, NULL, 'q'},
-        {"jsonl", required_argument, NULL, 'J'}, {NULL, 0, NULL, 0}};
-    const char *jsonl[64];
-    size_t njsonl = 0;
+        {NULL, 0, NULL, 0}};
     quire_add_opts opts;
     quire_add_opts_default(&opts);
     add_view view = {isatty(2) == 1, false, 0};
@@ -84,29 +81,14 @@ int cmd_add(cli_ctx *ctx, int argc, char **argv)
         switch (c) {
         case 'p': opts.prune = true; break;
         case 'f': opts.force = true; break;
+        case 'J': opts.jsonl = true; break;
         case 'q': view.quiet = true; break;
         case 'j': if (!cli_parse_int("-j", optarg, 1, 64, &opts.threads)) return EXIT_USAGE; break;
-        case 'J':
-            if (njsonl == sizeof jsonl / sizeof jsonl[0]) {
-                cli_error("too many --jsonl files");
-                return EXIT_USAGE;
-            }
-            jsonl[njsonl++] = optarg;
-            break;
         case 'h': add_usage(stdout); return EXIT_OK;
         default: add_usage(stderr); return EXIT_USAGE;
         }
     }
-    /* Paths named *.jsonl are record files too. */
-    int npaths = 0;
-    for (int i = optind; i < argc; i++) {
-        size_t l = strlen(argv[i]);
-        if (l > 6 && strcmp(argv[i] + l - 6, ".jsonl") == 0 && njsonl < sizeof jsonl / sizeof jsonl[0])
-            jsonl[njsonl++] = argv[i];
-        else
-            argv[optind + npaths++] = argv[i];
-    }
-    if (npaths == 0 && njsonl == 0) {
+    if (optind >= argc) {
         add_usage(stderr);
         return EXIT_USAGE;
     }
@@ -117,14 +99,8 @@ int cmd_add(cli_ctx *ctx, int argc, char **argv)
     quire_add_summary sum;
     quire_error err;
     quire_error_clear(&err);
-    quire_status rc = QUIRE_OK;
-    memset(&sum, 0, sizeof sum);
-    if (npaths) rc = quire_add_paths(idx, (const char *const *)argv + optind, (size_t)npaths, &opts, &sum, &err);
-    for (size_t i = 0; i < njsonl && !rc; i++) {
-        quire_add_summary js;
-        rc = quire_add_jsonl(idx, jsonl[i], &opts, &js, &err);
-        for (int o = 0; o < QUIRE_ADD_OUTCOME_COUNT; o++) sum.counts[o] += js.counts[o];
-    }
+    quire_status rc = quire_add_paths(idx, (const char *const *)argv + optind, (size_t)(argc - optind),
+                                      &opts, &sum, &err);
     if (view.tty) fprintf(stderr, "\r\033[K");
     int64_t docs = 0, chunks = 0;
     quire_index_counts(idx, &docs, &chunks);

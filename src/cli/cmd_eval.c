@@ -1,19 +1,27 @@
-/* quire eval retrieval — BEIR/TREC-style retrieval evaluation.
+/* quire eval answers --questions FILE.jsonl — answer quality on your own notebook.
  *
- * Documents are the notebook's documents (load a corpus with
- * `quire add --jsonl corpus.jsonl`: record ids are the keys qrels refer to).
- * Each query retrieves passages; a document ranks at its best passage.
+ * Question file: one JSON object per line (blank lines and lines starting
+ * with '#' are skipped):
+ *   {"id": "q1", "question": "...",
+ *    "answer": "short expected answer" | null,   null: the documents do not answer
+ *    "doc": "expected document key or file name", (optional)
+ *    "pages": [1-based pages] }                   (optional)
+ * A question is answerable unless "answer" is present and null.
  *
- * --json output (one document on stdout):
- *   {"system": "quire"|"porter", "queries": N, "skipped": M,
- *    "ndcg@10": x, "recall@10": x, "recall@100": x, "mrr@10": x,
- *    "per_query": [{"id": "...", "ndcg@10": x, "recall@10": x,
- *                   "recall@100": x, "mrr@10": x, "top": ["doc", ... up to 100]}]}
- * "skipped" counts queries without a relevant judgment (not evaluated).
+ * Measures (each over the questions where it applies):
+ *   retrieval doc_hit@1/5/10   the expected document among the first k passages
+ *   retrieval page_hit@1/5/10  a passage of the expected document on an expected page
+ *   answer containment         the expected answer (folded) occurs in the answer text
+ *   cited_right_doc            an answerable question was answered and cites the expected document
+ *   citation_precision         cited sources that come from the expected document
+ *   refusal precision/recall   refusals vs the null-answer questions; false_refusal_rate
+ *                              is the share of answerable questions refused
  */
 #include "cli.h"
+#include "cli_llm.h"
 
-#include "quire/eval.h"
+#include "quire/answer.h"
+#include "quire/generate.h"
 #include "quire/retrieve.h"
 #include "util/fileio.h"
 
@@ -23,261 +31,356 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EVAL_DOCS 100          /* documents ranked per query (Recall@100) */
-#define EVAL_PASSAGES 400      /* passages fetched to find them */
+#define MAX_QUESTIONS_BYTES (64u << 20)
+#define MAX_PAGES 64
 
-static void eval_usage(FILE *out)
+typedef struct counter {
+    int hit, total;
+} counter;
+
+static double ratio(counter c)
+{
+    return c.total ? (double)c.hit / c.total : 0;
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = p ? strrchr(p, '/') : NULL;
+    return s ? s + 1 : (p ? p : "");
+}
+
+/* Does hit h belong to the expected document `doc` (key, path, file name,
+ * or file name without extension)? */
+static bool doc_matches(const quire_hit *h, const char *doc)
+{
+    if (!doc || !*doc) return false;
+    if (h->doc_key && !strcmp(h->doc_key, doc)) return true;
+    if (h->doc_path && !strcmp(h->doc_path, doc)) return true;
+    const char *b = base_name(h->doc_path ? h->doc_path : h->doc_key);
+    if (!strcmp(b, doc) || !strcmp(b, base_name(doc))) return true;
+    size_t dl = strlen(doc);
+    return !strncmp(b, doc, dl) && b[dl] == '.';
+}
+
+static bool page_matches(const quire_hit *h, const int *pages, int npages)
+{
+    for (int i = 0; i < npages; i++)
+        if (h->page_start > 0 && pages[i] >= h->page_start &&
+            pages[i] <= (h->page_end > h->page_start ? h->page_end : h->page_start))
+            return true;
+    return false;
+}
+
+/* Lower case, accents dropped, whitespace runs as one space. */
+static char *fold_text(const char *s)
+{
+    char *f = quire_fold_word(s, strlen(s));
+    if (!f) return NULL;
+    size_t j = 0;
+    bool sp = false;
+    for (size_t i = 0; f[i]; i++) {
+        char c = f[i];
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+            sp = j > 0;
+            continue;
+        }
+        if (sp) f[j++] = ' ';
+        sp = false;
+        f[j++] = c;
+    }
+    f[j] = '\0';
+    return f;
+}
+
+static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: quire eval retrieval --queries Q.jsonl --qrels R.tsv [--json] [options]\n"
+            "usage: quire eval answers --questions FILE.jsonl [-k N] [--json] [-v] [--strict]\n"
+            "                          [--llm-url URL --llm-model NAME]\n"
             "\n"
-            "Evaluate retrieval on the notebook's documents (BEIR conventions: queries JSONL with\n"
-            "\"_id\" and \"text\"; qrels TSV `query-id corpus-id score` with a header). Prints\n"
-            "nDCG@10, Recall@10, Recall@100 and MRR@10 averaged over judged queries.\n"
-            "  --json              one JSON document with per-query results\n"
-            "  --system S          quire (default) or porter (SQLite's porter tokenizer and\n"
-            "                      default bm25(), the baseline)\n"
-            "  --weights T,TI,S    BM25 weights of text, title, section (default 1,2,1.5)\n"
-            "  --bigrams           add adjacent word pairs as phrases (--no-bigrams: not)\n"
-            "  --exact W           also match exact word forms with phrase weight W\n"
-            "  --lang xx[,yy]      stem queries in these languages (default: detected)\n"
-            "  --bm25 K1,B,PW      quire_bm25() parameters (k1, b, weight of word-pair phrases)\n"
-            "  --fts5-bm25         rank with FTS5's bm25() instead of quire_bm25()\n"
-            "  --prf D,T,L         RM3 feedback: D passages, T words, question weight L\n");
+            "Ask every question of FILE (one JSON object per line: id, question, and optionally\n"
+            "answer (null when the documents do not answer), doc, pages) and report retrieval hit\n"
+            "rates at 1/5/10, answer containment, citation correctness and refusal precision and\n"
+            "recall. The backend is the one `quire ask` would use.\n"
+            "  -k N       passages given to the answer (default 8; retrieval is scored at 10)\n"
+            "  --json     one JSON document on stdout\n"
+            "  -v         list the questions that missed\n"
+            "  --min-relevance X  refusal gate: share of question words the best passages must\n"
+            "             contain (default 0.45 extractive, 0.3 with a model)\n"
+            "  --min-coverage X   extractive: share a chosen sentence must contain (default 0.2)\n"
+            CLI_LLM_HELP);
 }
 
-static bool parse_weights(const char *s, quire_fts_weights *w)
-{
-    double v[3];
-    const char *p = s;
-    for (int i = 0; i < 3; i++) {
-        char *end;
-        v[i] = strtod(p, &end);
-        if (end == p || v[i] < 0 || v[i] > 1000) return false;
-        p = end;
-        if (i < 2) {
-            if (*p != ',') return false;
-            p++;
-        }
-    }
-    if (*p) return false;
-    *w = (quire_fts_weights){v[0], v[1], v[2]};
-    return true;
-}
+typedef struct totals {
+    counter doc_at[3], page_at[3];  /* @1, @5, @10 */
+    counter contain, cited_doc, cite_prec;
+    int tp, fp, fn, answerable, unanswerable, questions;
+} totals;
 
-/* Unique document keys of hits, best first, at most max. Borrowed strings. */
-static size_t doc_ranking(const quire_hit *hits, size_t n, const char **out, size_t max)
+static int run_answers(cli_ctx *ctx, int argc, char **argv)
 {
-    size_t m = 0;
-    for (size_t i = 0; i < n && m < max; i++) {
-        bool seen = false;
-        for (size_t j = 0; j < m && !seen; j++) seen = strcmp(out[j], hits[i].doc_key) == 0;
-        if (!seen) out[m++] = hits[i].doc_key;
-    }
-    return m;
-}
-
-static quire_status run_query(quire_index *idx, bool porter, const quire_retrieve_opts *ro, const char *text,
-                              quire_hit **hits, size_t *n, quire_error *err)
-{
-    if (!porter) return quire_retrieve(idx, text, ro, hits, n, err);
-    *hits = NULL;
-    *n = 0;
-    quire_query_opts qo;
-    quire_query_opts_default(&qo);
-    qo.plain = true;
-    char *match = NULL;
-    quire_status rc = quire_query_build_ex(text, strlen(text), &qo, &match);
-    if (rc || !match) return rc;
-    rc = quire_index_search_porter(idx, match, EVAL_PASSAGES, hits, n);
-    free(match);
-    if (rc) quire_error_set(err, rc, "%s", quire_index_errmsg(idx));
-    return rc;
-}
-
-static int eval_retrieval(cli_ctx *ctx, int argc, char **argv)
-{
+    enum { OPT_JSON = 'J', OPT_Q = 'Q', OPT_STRICT = 'S', OPT_REL = 'R', OPT_COV = 'C' };
     static const struct option longopts[] = {
-        {"queries", required_argument, NULL, 'Q'}, {"qrels", required_argument, NULL, 'R'},
-        {"json", no_argument, NULL, 'J'}, {"system", required_argument, NULL, 'S'},
-        {"weights", required_argument, NULL, 'W'}, {"no-bigrams", no_argument, NULL, 'B'},
-        {"lang", required_argument, NULL, 'L'}, {"bm25", required_argument, NULL, 'K'},
-        {"fts5-bm25", no_argument, NULL, 'F'}, {"bigrams", no_argument, NULL, 'b'},
-        {"exact", required_argument, NULL, 'E'}, {"prf", required_argument, NULL, 'P'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    const char *qpath = NULL, *rpath = NULL;
-    bool json = false, porter = false;
-    quire_retrieve_opts ro;
-    quire_retrieve_opts_default(&ro);
-    ro.k = EVAL_DOCS;
-    ro.per_doc_cap = 1;
+        {"questions", required_argument, NULL, OPT_Q}, {"json", no_argument, NULL, OPT_JSON},
+        {"strict", no_argument, NULL, OPT_STRICT},     {"verbose", no_argument, NULL, 'v'},
+        {"min-relevance", required_argument, NULL, OPT_REL},
+        {"min-coverage", required_argument, NULL, OPT_COV},
+        {"help", no_argument, NULL, 'h'},              CLI_LLM_LONGOPTS,
+        {NULL, 0, NULL, 0}};
+    const char *qfile = NULL;
+    bool json = false, verbose = false, strict = false;
+    int k = 8;
+    double min_relevance = -1, min_coverage = -1;
+    cli_llm_flags lf = {0};
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "k:vh", longopts, NULL)) != -1) {
+        if (cli_llm_option(&lf, c, optarg)) continue;
         switch (c) {
-        case 'Q': qpath = optarg; break;
-        case 'R': rpath = optarg; break;
-        case 'J': json = true; break;
-        case 'S':
-            if (!strcmp(optarg, "porter")) porter = true;
-            else if (strcmp(optarg, "quire") != 0) {
-                cli_error("--system: quire or porter, not %s", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'W':
-            if (!parse_weights(optarg, &ro.weights)) {
-                cli_error("--weights: expected three numbers like 1,2,1.5");
-                return EXIT_USAGE;
-            }
-            break;
-        case 'B': ro.query.bigrams = false; break;
-        case 'b': ro.query.bigrams = true; break;
-        case 'E': {
+        case OPT_Q: qfile = optarg; break;
+        case OPT_JSON: json = true; break;
+        case OPT_STRICT: strict = true; break;
+        case OPT_REL:
+        case OPT_COV: {
             char *end;
-            double x = strtod(optarg, &end);
-            if (end == optarg || *end || !(x >= 0 && x <= 100)) {
-                cli_error("--exact: expected a weight like 0.3");
+            double v = strtod(optarg, &end);
+            if (end == optarg || *end || v < 0 || v > 2) {
+                cli_error("--min-relevance/--min-coverage: expected a number from 0 to 2");
                 return EXIT_USAGE;
             }
-            ro.query.exact_weight = x;
+            *(c == OPT_REL ? &min_relevance : &min_coverage) = v;
             break;
         }
-        case 'L': ro.query.langs = optarg; break;
-        case 'F': ro.fts5_bm25 = true; break;
-        case 'P': {
-            quire_fts_weights t;
-            if (!parse_weights(optarg, &t) || t.text < 1 || t.title < 1 || t.section > 1) {
-                cli_error("--prf: expected DOCS,TERMS,LAMBDA like 10,10,0.5");
-                return EXIT_USAGE;
-            }
-            ro.prf = true;
-            ro.prf_docs = (int)t.text;
-            ro.prf_terms = (int)t.title;
-            ro.prf_lambda = t.section;
-            break;
-        }
-        case 'K': {
-            quire_fts_weights t;
-            if (!parse_weights(optarg, &t)) {
-                cli_error("--bm25: expected K1,B,PHRASE_WEIGHT like 1.2,0.75,1");
-                return EXIT_USAGE;
-            }
-            ro.bm25 = (quire_bm25_params){t.text, t.title, t.section, NULL};
-            break;
-        }
-        case 'h': eval_usage(stdout); return EXIT_OK;
-        default: eval_usage(stderr); return EXIT_USAGE;
+        case 'v': verbose = true; break;
+        case 'k': if (!cli_parse_int("-k", optarg, 1, 100, &k)) return EXIT_USAGE; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        default: usage(stderr); return EXIT_USAGE;
         }
     }
-    if (!qpath || !rpath || optind != argc) {
-        eval_usage(stderr);
+    if (!qfile || optind != argc) {
+        usage(stderr);
         return EXIT_USAGE;
     }
+    char *data = NULL;
+    size_t len = 0;
     quire_error err;
     quire_error_clear(&err);
-    char *qbuf = NULL, *rbuf = NULL;
-    size_t qlen = 0, rlen = 0;
-    quire_queries *qs = NULL;
-    quire_qrels *qr = NULL;
-    quire_status rc = file_read_all(qpath, 1u << 30, &qbuf, &qlen, &err);
-    if (!rc) rc = quire_queries_parse(qbuf, qlen, &qs, &err);
-    if (!rc) rc = file_read_all(rpath, 1u << 30, &rbuf, &rlen, &err);
-    if (!rc) rc = quire_qrels_parse(rbuf, rlen, &qr, &err);
-    free(qbuf);
-    free(rbuf);
-    if (rc) {
+    if (file_read_all(qfile, MAX_QUESTIONS_BYTES, &data, &len, &err)) {
         cli_error("%s", quire_error_message(&err));
-        quire_queries_free(qs);
-        quire_qrels_free(qr);
         return EXIT_ERROR;
     }
     quire_index *idx = cli_open_index(ctx, false);
     if (!idx) {
-        quire_queries_free(qs);
-        quire_qrels_free(qr);
+        free(data);
         return EXIT_ERROR;
     }
-    cJSON *root = json ? cJSON_CreateObject() : NULL;
-    cJSON *perq = json ? cJSON_CreateArray() : NULL;
-    quire_eval_scores sum = {0, 0, 0, 0};
-    size_t evaluated = 0, skipped = 0;
-    int status = EXIT_OK;
-    for (size_t i = 0; i < qs->n; i++) {
-        const quire_qrel_query *qq = quire_qrels_find(qr, qs->q[i].id);
-        if (!qq || qq->n_relevant == 0) {
-            skipped++;
+    quire_llm *llm = NULL;
+    int status = cli_llm_open(&lf, idx, &llm);
+    if (status != EXIT_OK) {
+        quire_index_close(idx);
+        free(data);
+        return status;
+    }
+
+    totals t;
+    memset(&t, 0, sizeof t);
+    cJSON *per = cJSON_CreateArray();
+    const int at[3] = {1, 5, 10};
+    int lineno = 0;
+    char *line = data;
+    while (line && *line && status == EXIT_OK) {
+        char *nl = strchr(line, '\n');
+        size_t ll = nl ? (size_t)(nl - line) : strlen(line);
+        lineno++;
+        char *next = nl ? nl + 1 : NULL;
+        size_t s0 = 0;
+        while (s0 < ll && (line[s0] == ' ' || line[s0] == '\t' || line[s0] == '\r')) s0++;
+        if (s0 == ll || line[s0] == '#') {
+            line = next;
             continue;
         }
+        cJSON *q = cJSON_ParseWithLength(line, ll);
+        const char *question = cJSON_GetStringValue(cJSON_GetObjectItem(q, "question"));
+        if (!q || !question || !*question) {
+            cli_error("%s:%d: expected an object with a \"question\" string", qfile, lineno);
+            cJSON_Delete(q);
+            status = EXIT_USAGE;
+            break;
+        }
+        const cJSON *jid = cJSON_GetObjectItem(q, "id");
+        char idbuf[64];
+        if (cJSON_IsNumber(jid)) snprintf(idbuf, sizeof idbuf, "%g", jid->valuedouble);
+        else snprintf(idbuf, sizeof idbuf, "%s", cJSON_IsString(jid) ? jid->valuestring : "");
+        const cJSON *jans = cJSON_GetObjectItem(q, "answer");
+        bool answerable = !(jans && cJSON_IsNull(jans));
+        const char *expected = cJSON_GetStringValue(jans);
+        const char *doc = cJSON_GetStringValue(cJSON_GetObjectItem(q, "doc"));
+        int pages[MAX_PAGES], npages = 0;
+        const cJSON *p;
+        cJSON_ArrayForEach(p, cJSON_GetObjectItem(q, "pages")) {
+            if (cJSON_IsNumber(p) && npages < MAX_PAGES) pages[npages++] = (int)p->valuedouble;
+        }
+        t.questions++;
+        answerable ? t.answerable++ : t.unanswerable++;
+
+        /* retrieval at 10 */
+        quire_retrieve_opts ro;
+        quire_retrieve_opts_default(&ro);
+        ro.k = k > 10 ? k : 10;
         quire_hit *hits = NULL;
         size_t n = 0;
-        rc = run_query(idx, porter, &ro, qs->q[i].text, &hits, &n, &err);
+        quire_status rc = quire_retrieve(idx, question, &ro, &hits, &n, &err);
+        int doc_rank = 0, page_rank = 0;
+        for (size_t i = 0; !rc && i < n; i++) {
+            if (!doc_rank && doc_matches(&hits[i], doc)) doc_rank = (int)i + 1;
+            if (!page_rank && npages && doc_matches(&hits[i], doc) && page_matches(&hits[i], pages, npages))
+                page_rank = (int)i + 1;
+        }
+        if (answerable && doc)
+            for (int a = 0; a < 3; a++) {
+                t.doc_at[a].total++;
+                t.doc_at[a].hit += doc_rank && doc_rank <= at[a];
+                if (npages) {
+                    t.page_at[a].total++;
+                    t.page_at[a].hit += page_rank && page_rank <= at[a];
+                }
+            }
+        /* the answer, from the first k passages */
+        quire_answer *ans = NULL;
+        size_t nk = n < (size_t)k ? n : (size_t)k;
+        if (!rc) {
+            quire_generate_opts go;
+            quire_generate_opts_default(&go);
+            go.strict = strict;
+            if (min_relevance >= 0) go.min_relevance = go.llm_min_relevance = min_relevance;
+            if (min_coverage >= 0) go.extractive_min_coverage = min_coverage;
+            rc = quire_answer_auto(llm, question, hits, nk, &go, &ans, &err);
+        }
         if (rc) {
-            cli_error("query %s: %s", qs->q[i].id, quire_error_message(&err));
+            cli_error("%s:%d: %s", qfile, lineno, quire_error_message(&err));
+            quire_hits_free(hits, n);
+            cJSON_Delete(q);
             status = EXIT_ERROR;
             break;
         }
-        const char *ranked[EVAL_DOCS];
-        size_t m = doc_ranking(hits, n, ranked, EVAL_DOCS);
-        quire_eval_scores s;
-        quire_eval_query(qq, ranked, m, &s);
-        sum.ndcg10 += s.ndcg10;
-        sum.recall10 += s.recall10;
-        sum.recall100 += s.recall100;
-        sum.mrr10 += s.mrr10;
-        evaluated++;
-        if (perq) {
-            cJSON *o = cJSON_CreateObject();
-            cJSON_AddStringToObject(o, "id", qs->q[i].id);
-            cJSON_AddNumberToObject(o, "ndcg@10", s.ndcg10);
-            cJSON_AddNumberToObject(o, "recall@10", s.recall10);
-            cJSON_AddNumberToObject(o, "recall@100", s.recall100);
-            cJSON_AddNumberToObject(o, "mrr@10", s.mrr10);
-            cJSON *top = cJSON_AddArrayToObject(o, "top");
-            for (size_t j = 0; j < m; j++) cJSON_AddItemToArray(top, cJSON_CreateString(ranked[j]));
-            cJSON_AddItemToArray(perq, o);
+        bool refused = ans->refused;
+        if (!answerable) refused ? t.tp++ : t.fn++;
+        else if (refused) t.fp++;
+        int contained = -1, right_doc = -1;
+        if (answerable && expected && *expected) {
+            char *fa = fold_text(ans->text ? ans->text : "");
+            char *fe = fold_text(expected);
+            contained = !refused && fa && fe && strstr(fa, fe) != NULL;
+            free(fa);
+            free(fe);
+            t.contain.total++;
+            t.contain.hit += contained;
         }
+        if (answerable && doc) {
+            right_doc = 0;
+            for (size_t s = 0; !refused && s < ans->nsources; s++) {
+                bool m = doc_matches(&ans->sources[s].hit, doc);
+                right_doc = right_doc || m;
+                t.cite_prec.total++;
+                t.cite_prec.hit += m;
+            }
+            t.cited_doc.total++;
+            t.cited_doc.hit += right_doc;
+        }
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "id", idbuf);
+        cJSON_AddBoolToObject(o, "answerable", answerable);
+        cJSON_AddBoolToObject(o, "refused", refused);
+        cJSON_AddNumberToObject(o, "relevance", quire_answer_relevance(question, hits, nk));
+        if (doc) {
+            if (doc_rank) cJSON_AddNumberToObject(o, "doc_rank", doc_rank);
+            else cJSON_AddNullToObject(o, "doc_rank");
+        }
+        if (npages) {
+            if (page_rank) cJSON_AddNumberToObject(o, "page_rank", page_rank);
+            else cJSON_AddNullToObject(o, "page_rank");
+        }
+        if (contained >= 0) cJSON_AddBoolToObject(o, "contained", contained);
+        if (right_doc >= 0) cJSON_AddBoolToObject(o, "cited_right_doc", right_doc);
+        cJSON_AddItemToArray(per, o);
+        bool missed = answerable ? (refused || right_doc == 0 || contained == 0) : !refused;
+        if (verbose && missed)
+            fprintf(stderr, "miss %s: %s%s%s (doc rank %d%s)\n", idbuf, question,
+                    refused ? " [refused]" : "", !answerable && !refused ? " [answered]" : "",
+                    doc_rank, right_doc == 0 && !refused ? ", wrong document cited" : "");
+        quire_answer_free(ans);
         quire_hits_free(hits, n);
+        cJSON_Delete(q);
+        line = next;
     }
-    quire_index_close(idx);
-    double d = evaluated ? (double)evaluated : 1.0;
+
     if (status == EXIT_OK) {
-        if (root) {
-            cJSON_AddStringToObject(root, "system", porter ? "porter" : "quire");
-            cJSON_AddNumberToObject(root, "queries", (double)evaluated);
-            cJSON_AddNumberToObject(root, "skipped", (double)skipped);
-            cJSON_AddNumberToObject(root, "ndcg@10", sum.ndcg10 / d);
-            cJSON_AddNumberToObject(root, "recall@10", sum.recall10 / d);
-            cJSON_AddNumberToObject(root, "recall@100", sum.recall100 / d);
-            cJSON_AddNumberToObject(root, "mrr@10", sum.mrr10 / d);
-            cJSON_AddItemToObject(root, "per_query", perq);
-            perq = NULL;
-            char *out = cJSON_PrintUnformatted(root);
-            if (out) puts(out);
-            free(out);
+        double rp = t.tp + t.fp ? (double)t.tp / (t.tp + t.fp) : 0;
+        double rr = t.unanswerable ? (double)t.tp / t.unanswerable : 0;
+        double fr = t.answerable ? (double)t.fp / t.answerable : 0;
+        if (json) {
+            cJSON *root = cJSON_CreateObject();
+            cJSON_AddStringToObject(root, "backend", llm ? quire_llm_name(llm) : "extractive");
+            if (llm && quire_llm_model(llm)[0]) cJSON_AddStringToObject(root, "model", quire_llm_model(llm));
+            cJSON_AddNumberToObject(root, "questions", t.questions);
+            cJSON_AddNumberToObject(root, "answerable", t.answerable);
+            cJSON_AddNumberToObject(root, "unanswerable", t.unanswerable);
+            cJSON *r = cJSON_AddObjectToObject(root, "retrieval");
+            const char *dn[3] = {"doc_hit@1", "doc_hit@5", "doc_hit@10"};
+            const char *pn[3] = {"page_hit@1", "page_hit@5", "page_hit@10"};
+            for (int a = 0; a < 3; a++) {
+                cJSON_AddNumberToObject(r, dn[a], ratio(t.doc_at[a]));
+                if (t.page_at[a].total) cJSON_AddNumberToObject(r, pn[a], ratio(t.page_at[a]));
+            }
+            cJSON *an = cJSON_AddObjectToObject(root, "answers");
+            if (t.contain.total) cJSON_AddNumberToObject(an, "containment", ratio(t.contain));
+            cJSON_AddNumberToObject(an, "cited_right_doc", ratio(t.cited_doc));
+            cJSON_AddNumberToObject(an, "citation_precision", ratio(t.cite_prec));
+            cJSON *rf = cJSON_AddObjectToObject(root, "refusal");
+            cJSON_AddNumberToObject(rf, "precision", rp);
+            cJSON_AddNumberToObject(rf, "recall", rr);
+            cJSON_AddNumberToObject(rf, "false_refusal_rate", fr);
+            cJSON_AddNumberToObject(rf, "refused_unanswerable", t.tp);
+            cJSON_AddNumberToObject(rf, "refused_answerable", t.fp);
+            cJSON_AddItemToObject(root, "per_question", per);
+            per = NULL;
+            char *s = cJSON_Print(root);
+            if (s) puts(s);
+            free(s);
+            cJSON_Delete(root);
         } else {
-            printf("system      %s\n", porter ? "porter (FTS5 porter, default bm25)" : "quire");
-            printf("queries     %zu evaluated, %zu without judgments\n", evaluated, skipped);
-            printf("nDCG@10     %.4f\n", sum.ndcg10 / d);
-            printf("Recall@10   %.4f\n", sum.recall10 / d);
-            printf("Recall@100  %.4f\n", sum.recall100 / d);
-            printf("MRR@10      %.4f\n", sum.mrr10 / d);
+            printf("questions        %d (%d answerable, %d not answerable by the documents)\n",
+                   t.questions, t.answerable, t.unanswerable);
+            printf("backend          %s\n", llm ? quire_llm_name(llm) : "extractive");
+            printf("doc hit @1/5/10  %.3f  %.3f  %.3f   (%d questions with a document)\n",
+                   ratio(t.doc_at[0]), ratio(t.doc_at[1]), ratio(t.doc_at[2]), t.doc_at[0].total);
+            if (t.page_at[0].total)
+                printf("page hit @1/5/10 %.3f  %.3f  %.3f   (%d questions with pages)\n",
+                       ratio(t.page_at[0]), ratio(t.page_at[1]), ratio(t.page_at[2]),
+                       t.page_at[0].total);
+            if (t.contain.total)
+                printf("answer contains  %.3f   (%d questions with an expected answer)\n",
+                       ratio(t.contain), t.contain.total);
+            printf("cited right doc  %.3f   citation precision %.3f\n", ratio(t.cited_doc),
+                   ratio(t.cite_prec));
+            printf("refusals         precision %.3f  recall %.3f  (%d of %d unanswerable refused); "
+                   "false refusals %.3f (%d)\n",
+                   rp, rr, t.tp, t.unanswerable, fr, t.fp);
         }
     }
-    cJSON_Delete(perq);
-    cJSON_Delete(root);
-    quire_queries_free(qs);
-    quire_qrels_free(qr);
+    cJSON_Delete(per);
+    quire_llm_close(llm);
+    quire_index_close(idx);
+    free(data);
     return status;
 }
 
 int cmd_eval(cli_ctx *ctx, int argc, char **argv)
 {
-    if (argc >= 2 && !strcmp(argv[1], "retrieval")) return eval_retrieval(ctx, argc - 1, argv + 1);
-    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        eval_usage(stdout);
-        return EXIT_OK;
-    }
-    eval_usage(stderr);
-    return EXIT_USAGE;
+    if (argc >= 2 && !strcmp(argv[1], "answers")) return run_answers(ctx, argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "retrieval")) return cmd_eval_retrieval(ctx, argc - 1, argv + 1);
+    fprintf(argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr,
+            "usage: quire eval answers --questions FILE.jsonl [--json] [-v]\n"
+            "       quire eval retrieval --queries Q.jsonl --qrels R.tsv [--json]\n");
+    return argc >= 2 && !strcmp(argv[1], "--help") ? EXIT_OK : EXIT_USAGE;
 }

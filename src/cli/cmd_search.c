@@ -100,7 +100,7 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
         for (size_t i = 0; i < n; i++) {
             const quire_hit *h = &hits[i];
             char tmp[4096];
-            printf("%zu. %s", i + 1, cli_display_path(h->doc_path ? h->doc_path : h->doc_key, tmp, sizeof tmp));
+            printf("%zu. %s", i + 1, cli_doc_label(h, tmp, sizeof tmp));
             char page[96];
             if (cli_page_string(h, page, sizeof page)) printf(", %s", page);
             if (h->anchor) printf(" #%s", h->anchor);

@@ -116,3 +116,14 @@ bool cli_page_string(const quire_hit *h, char *out, size_t size)
         snprintf(out, size, "p. %d", h->page_start);
     return true;
 }
+
+const char *cli_doc_label(const quire_hit *h, char *tmp, size_t size)
+{
+    const char *path = h->doc_path ? h->doc_path : h->doc_key;
+    if (h->doc_key && h->doc_path && strcmp(h->doc_key, h->doc_path) != 0) {
+        char shown[4096];
+        snprintf(tmp, size, "%s (record in %s)", h->doc_key, cli_display_path(path, shown, sizeof shown));
+        return tmp;
+    }
+    return cli_display_path(path, tmp, size);
+}

@@ -24,7 +24,9 @@ static const struct command {
     {"rm", cmd_rm, "remove documents from the notebook"},
     {"search", cmd_search, "find passages (BM25)"},
     {"ask", cmd_ask, "answer a question with cited sources"},
-    {"eval", cmd_eval, "evaluate retrieval against BEIR-style queries and qrels"},
+    {"chat", cmd_chat, "ask questions in a conversation (follow-ups understood)"},
+    {"config", cmd_config, "show or set notebook settings (llm.url, llm.model...)"},
+    {"eval", cmd_eval, "measure answers on a question file (eval answers)"},
 };
 
 static void usage(FILE *out)

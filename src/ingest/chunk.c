@@ -5,8 +5,9 @@
  *   2. A chunk holds at most max_words words, unless one sentence alone is
  *      longer; a segment longer than max_words is split at sentence ends
  *      (and, for a run-on "sentence", at word boundaries every max_words).
- *   3. A heading starts a new chunk once the current one has min_words/2
- *      words, so headings travel with the text they introduce.
+ *   3. A heading starts a new chunk once the current one has min_words/4
+ *      words, so headings travel with the text they introduce and a chunk's
+ *      section and anchor are those of (almost) all of its text.
  *   4. Otherwise segments accumulate until target_words is reached.
  *   5. A short last piece of a page merges into the previous chunk of the
  *      same page when the two fit in max_words.
@@ -152,7 +153,7 @@ quire_status quire_chunk_doc(const quire_doc *doc, const quire_chunk_opts *opts,
             bool new_page = seg->page != cur.page_start;
             bool too_big = cur.words + u->words > opts->max_words;
             bool full = cur.words >= opts->target_words;
-            bool heading_break = heading && cur.words >= opts->min_words / 2;
+            bool heading_break = heading && cur.words >= opts->min_words / 4;
             if (new_page || too_big || full || heading_break) {
                 if (first_body) {
                     cur.section = first_body->section;

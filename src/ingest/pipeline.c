@@ -8,7 +8,7 @@
  * is deterministic. Workers stay at most `window` jobs ahead of the writer
  * so memory stays bounded.
  */
-#include "quire/pipeline.h"
+#include "ingest/pipeline_internal.h"
 
 #include "util/fileio.h"
 
@@ -304,8 +304,9 @@ quire_status quire_add_paths(quire_index *idx, const char *const *paths, size_t 
     memset(summary, 0, sizeof *summary);
     job_list jobs = {NULL, 0, 0, opts->max_files ? opts->max_files : 1000000};
     char **dirs = calloc(npaths ? npaths : 1, sizeof *dirs);
-    size_t ndirs = 0;
-    quire_status rc = dirs ? QUIRE_OK : quire_error_set(err, QUIRE_ERR_NOMEM, "out of memory");
+    char **records = calloc(npaths ? npaths : 1, sizeof *records);
+    size_t ndirs = 0, nrecords = 0;
+    quire_status rc = dirs && records ? QUIRE_OK : quire_error_set(err, QUIRE_ERR_NOMEM, "out of memory");
 
     for (size_t i = 0; i < npaths && !rc; i++) {
         char real[PATH_MAX];
@@ -318,8 +319,12 @@ quire_status quire_add_paths(quire_index *idx, const char *const *paths, size_t 
             rc = walk_dir(real, &jobs, 0, err);
             if (!rc && !(dirs[ndirs++] = strdup(real))) rc = QUIRE_ERR_NOMEM;
         } else if (S_ISREG(st.st_mode)) {
-            const char *fmt = quire_format_for_path(real);
-            rc = add_job(&jobs, real, fmt ? fmt : "txt", &st, err);
+            const char *fmt = opts->jsonl ? "jsonl" : quire_format_for_path(real);
+            if (fmt && !strcmp(fmt, "jsonl")) {
+                if (!(records[nrecords++] = strdup(real))) rc = quire_error_set(err, QUIRE_ERR_NOMEM, "out of memory");
+            } else {
+                rc = add_job(&jobs, real, fmt ? fmt : "txt", &st, err);
+            }
         } else {
             rc = quire_error_set(err, QUIRE_ERR_IO, "%s: not a file or folder", paths[i]);
         }
@@ -384,6 +389,8 @@ quire_status quire_add_paths(quire_index *idx, const char *const *paths, size_t 
         pthread_cond_destroy(&p.cv);
     }
 
+    for (size_t i = 0; i < nrecords && !rc; i++) rc = pipeline_add_jsonl(idx, records[i], opts, summary, err);
+
     if (!rc && opts->prune)
         for (size_t i = 0; i < ndirs && !rc; i++) rc = prune_dir(idx, dirs[i], opts, summary, err);
 
@@ -395,5 +402,7 @@ quire_status quire_add_paths(quire_index *idx, const char *const *paths, size_t 
     free(jobs.j);
     for (size_t i = 0; i < ndirs; i++) free(dirs[i]);
     free(dirs);
+    for (size_t i = 0; i < nrecords; i++) free(records[i]);
+    free(records);
     return rc;
 }

@@ -59,7 +59,10 @@ static void test_records(const char *dir)
     CHECK_EQ_INT(quire_index_open(db, QUIRE_INDEX_CREATE, &idx, &err), QUIRE_OK);
     if (!idx) return;
     quire_add_summary sum;
-    CHECK_EQ_INT(quire_add_jsonl(idx, jsonl, NULL, &sum, &err), QUIRE_OK);
+    quire_add_opts ao;
+    quire_add_opts_default(&ao);
+    const char *paths[1] = {jsonl};
+    CHECK_EQ_INT(quire_add_paths(idx, paths, 1, &ao, &sum, &err), QUIRE_OK);
     CHECK_EQ_INT(sum.counts[QUIRE_ADD_ADDED], 5);
     CHECK_EQ_INT(sum.counts[QUIRE_ADD_FAILED], 3);
     quire_doc_info info = {0};
@@ -68,7 +71,7 @@ static void test_records(const char *dir)
     CHECK_STR(info.title, "Quantized models");
     quire_doc_info_clear(&info);
     /* a second load changes nothing */
-    CHECK_EQ_INT(quire_add_jsonl(idx, jsonl, NULL, &sum, &err), QUIRE_OK);
+    CHECK_EQ_INT(quire_add_paths(idx, paths, 1, &ao, &sum, &err), QUIRE_OK);
     CHECK_EQ_INT(sum.counts[QUIRE_ADD_UNCHANGED], 5);
     CHECK_EQ_INT(sum.counts[QUIRE_ADD_ADDED], 0);
 

@@ -1,0 +1,425 @@
+/* Model-backed answers: gate, prompt, generate, verify (see include/quire/generate.h). */
+#include "quire/generate.h"
+#include "quire/retrieve.h"
+#include "answer/words.h"
+#include "util/buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define QUOTE_MAX 300
+#define RELEVANCE_HITS 3
+
+void quire_generate_opts_default(quire_generate_opts *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->answer_tokens = 512;
+    opts->temperature = 0.1;
+    /* Calibrated on tests/eval/papers-answers.jsonl (36 answerable, 10 not):
+     * answerable questions scored 0.5-1.0 (median 0.9), unanswerable ones
+     * 0-0.43 except three near-topic ones (0.6-0.75) that only a model can
+     * turn down. */
+    opts->min_relevance = 0.45;
+    opts->llm_min_relevance = 0.3;
+    opts->retrieve_ms = -1;
+    opts->extractive_min_coverage = 0.2;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+double quire_answer_relevance(const char *question, const quire_hit *hits, size_t nhits)
+{
+    /* Weighted share of the question's content words (names, acronyms and
+     * numbers count double: "the capital of Peru" is not answered by a
+     * passage about capitals) found in one passage with its title and section. */
+    word_bag q;
+    if (!question || bag_build(question, strlen(question), false, &q) != QUIRE_OK) return 0;
+    double total = 0;
+    for (size_t k = 0; k < q.n_words; k++) total += q.weight[k];
+    total += 2.0 * (double)q.n_numbers;
+    double best = 0;
+    for (size_t i = 0; i < nhits && i < RELEVANCE_HITS && total > 0; i++) {
+        buf t = QUIRE_BUF_INIT(0);
+        if (buf_printf(&t, "%s\n%s\n%s", hits[i].doc_title ? hits[i].doc_title : "",
+                       hits[i].section ? hits[i].section : "", hits[i].text ? hits[i].text : "") != QUIRE_OK) {
+            buf_free(&t);
+            continue;
+        }
+        word_bag b;
+        quire_status rc = bag_build(t.data, t.len, true, &b);
+        buf_free(&t);
+        if (rc != QUIRE_OK) continue;
+        double found = 0;
+        for (size_t k = 0; k < q.n_words; k++)
+            if (bag_has_word(&b, q.words[k])) found += q.weight[k];
+        for (size_t k = 0; k < q.n_numbers; k++)
+            if (bag_has_number(&b, q.numbers[k])) found += 2.0;
+        if (found / total > best) best = found / total;
+        bag_free(&b);
+    }
+    bag_free(&q);
+    return best;
+}
+
+/* A one-line copy of s[0..len), cut on a word boundary at max bytes. */
+static char *quote_of(const char *s, size_t len, size_t max)
+{
+    buf b = QUIRE_BUF_INIT(0);
+    size_t cut = len;
+    if (len > max) {
+        cut = max;
+        while (cut > max / 2 && s[cut] != ' ') cut--;
+        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
+    }
+    if (buf_append(&b, s, cut) != QUIRE_OK || (cut < len && buf_append_str(&b, "\xe2\x80\xa6") != QUIRE_OK)) {
+        buf_free(&b);
+        return NULL;
+    }
+    for (size_t i = 0; i < b.len; i++)
+        if (b.data[i] == '\n' || b.data[i] == '\r' || b.data[i] == '\t') b.data[i] = ' ';
+    return buf_steal(&b);
+}
+
+static quire_status source_from_hit(const quire_hit *h, int n, size_t qs, size_t qe,
+                                    quire_answer_source *out)
+{
+    memset(out, 0, sizeof *out);
+    quire_status rc = quire_hit_copy(h, &out->hit);
+    if (rc) return rc;
+    out->n = n;
+    const char *t = h->text ? h->text : "";
+    size_t tl = strlen(t);
+    if (qe > tl || qs > qe) qs = 0, qe = tl;
+    out->quote = quote_of(t + qs, qe - qs, QUOTE_MAX);
+    out->span_start = h->char_start + (int64_t)qs;  /* the whole sentence, even if the quote is cut */
+    out->span_end = h->char_start + (int64_t)qe;
+    return out->quote ? QUIRE_OK : QUIRE_ERR_NOMEM;
+}
+
+static quire_status fill_closest(quire_answer *a, const quire_hit *hits, size_t nhits)
+{
+    size_t n = nhits < 3 ? nhits : 3;
+    if (!n) return QUIRE_OK;
+    a->closest = calloc(n, sizeof *a->closest);
+    if (!a->closest) return QUIRE_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        quire_status rc = source_from_hit(&hits[i], 0, 0, strlen(hits[i].text ? hits[i].text : ""),
+                                          &a->closest[i]);
+        if (rc) return rc;
+        a->nclosest++;
+    }
+    return QUIRE_OK;
+}
+
+static quire_status refuse(quire_answer *a, const char *why, const char *text, const quire_hit *hits,
+                           size_t nhits)
+{
+    a->refused = true;
+    a->gen->refusal = why;
+    free(a->text);
+    a->text = strdup(text ? text : quire_cite_refusal_sentence(a->language));
+    if (!a->text) return QUIRE_ERR_NOMEM;
+    return fill_closest(a, hits, nhits);
+}
+
+/* The sentence of passage t that best matches the answer sentences citing it. */
+static void best_span(const char *t, const quire_verify_result *v, int num, size_t *qs, size_t *qe)
+{
+    size_t tl = strlen(t);
+    *qs = 0;
+    *qe = tl;
+    quire_span *sp = NULL;
+    size_t ns = 0;
+    if (quire_cite_split(t, tl, &sp, &ns) != QUIRE_OK || ns == 0) {
+        free(sp);
+        return;
+    }
+    double best = -1;
+    for (size_t i = 0; i < ns; i++) {
+        double score = 0;
+        for (size_t s = 0; s < v->n_sent; s++) {
+            const quire_cited_sentence *cs = &v->sent[s];
+            bool cites = false;
+            for (size_t k = 0; k < cs->n_cites; k++) cites = cites || cs->cites[k] == num;
+            if (!cites || !cs->kept) continue;
+            score += quire_cite_overlap(cs->plain, strlen(cs->plain), t + sp[i].start,
+                                        sp[i].end - sp[i].start);
+        }
+        if (score > best) {
+            best = score;
+            *qs = sp[i].start;
+            *qe = sp[i].end;
+        }
+    }
+    free(sp);
+}
+
+/* Reasoning models (qwen3, deepseek-r1 via llama-server) may start with a
+ * <think>...</think> block: it is not part of the answer. Returns the offset
+ * where the answer starts (0 when there is no such block; an unclosed block
+ * leaves nothing). */
+static size_t skip_think(const char *t, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (t[i] == ' ' || t[i] == '\n' || t[i] == '\r' || t[i] == '\t')) i++;
+    if (len - i < 7 || memcmp(t + i, "<think>", 7) != 0) return 0;
+    for (size_t j = i + 7; j + 8 <= len; j++)
+        if (!memcmp(t + j, "</think>", 8)) return j + 8;
+    return len;
+}
+
+static size_t count_tokens_cb(void *user, const char *text, size_t len)
+{
+    return quire_llm_count_tokens(user, text, len);
+}
+
+quire_status quire_answer_generate(quire_llm *llm, const char *question, const quire_hit *hits,
+                                   size_t nhits, const quire_generate_opts *opts,
+                                   quire_answer **out, quire_error *err)
+{
+    quire_generate_opts def;
+    if (!opts) {
+        quire_generate_opts_default(&def);
+        opts = &def;
+    }
+    *out = NULL;
+    if (!llm || !question) return quire_error_set(err, QUIRE_ERR_INVALID, "no model or no question");
+    quire_answer *a = calloc(1, sizeof *a);
+    if (!a) return quire_error_set(err, QUIRE_ERR_NOMEM, "out of memory");
+    quire_status rc = QUIRE_OK;
+    quire_prompt prompt;
+    memset(&prompt, 0, sizeof prompt);
+    quire_verify_result v;
+    memset(&v, 0, sizeof v);
+    quire_llm_result res;
+    memset(&res, 0, sizeof res);
+    quire_cite_source *src = NULL;
+    quire_llm_message *msgs = NULL;
+
+    a->question = strdup(question);
+    a->backend = strdup(quire_llm_name(llm));
+    a->model = quire_llm_model(llm)[0] ? strdup(quire_llm_model(llm)) : NULL;
+    a->language = strdup(quire_cite_language(question, strlen(question)));
+    a->gen = calloc(1, sizeof *a->gen);
+    if (!a->question || !a->backend || !a->language || !a->gen) {
+        rc = quire_error_set(err, QUIRE_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    quire_answer_gen *g = a->gen;
+    g->prompt_tokens = g->completion_tokens = -1;
+    g->retrieve_ms = opts->retrieve_ms;
+    g->prompt_ms = g->first_token_ms = g->generate_ms = g->verify_ms = -1;
+    g->strict = opts->strict;
+    g->embedder = opts->similarity != NULL;
+    g->context_tokens = opts->context_tokens ? opts->context_tokens : quire_llm_context_size(llm);
+    g->answer_tokens = opts->answer_tokens ? opts->answer_tokens : 512;
+
+    /* 1. relevance gate: do not ask a model to answer from nothing */
+    if (nhits == 0 || quire_answer_relevance(question, hits, nhits) < opts->llm_min_relevance) {
+        rc = refuse(a, "retrieval", NULL, hits, nhits);
+        if (rc) quire_error_set(err, rc, "out of memory");
+        goto done;
+    }
+
+    /* 2. prompt */
+    double t0 = now_ms();
+    src = calloc(nhits, sizeof *src);
+    if (!src) {
+        rc = quire_error_set(err, QUIRE_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < nhits; i++) {
+        src[i].title = hits[i].doc_title;
+        src[i].path = hits[i].doc_path ? hits[i].doc_path : hits[i].doc_key;
+        src[i].page = hits[i].page_start;
+        src[i].section = hits[i].section;
+        src[i].text = hits[i].text ? hits[i].text : "";
+        src[i].len = strlen(src[i].text);
+    }
+    size_t history_tokens = 0;
+    for (size_t i = 0; i < opts->nhistory; i++)
+        history_tokens += quire_llm_count_tokens(llm, opts->history[i].content,
+                                                 strlen(opts->history[i].content)) + 8;
+    quire_prompt_opts po;
+    quire_prompt_opts_default(&po);
+    po.context_tokens = g->context_tokens;
+    po.answer_tokens = g->answer_tokens;
+    po.history_tokens = history_tokens;
+    po.count_tokens = count_tokens_cb;
+    po.count_user = llm;
+    po.language = a->language;
+    po.max_sources = opts->max_sources;
+    rc = quire_prompt_build(question, src, nhits, &po, &prompt, err);
+    if (rc) goto done;
+    g->budget_tokens = prompt.budget_tokens;
+    g->used_tokens = prompt.used_tokens + history_tokens;
+    g->sources_included = prompt.n_included;
+    if (prompt.n_omitted) {
+        g->omitted = calloc(prompt.n_omitted, sizeof *g->omitted);
+        if (!g->omitted) {
+            rc = quire_error_set(err, QUIRE_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < prompt.n_omitted; i++) {
+            const quire_hit *h = &hits[prompt.omitted[i]];
+            rc = source_from_hit(h, 0, 0, strlen(h->text ? h->text : ""), &g->omitted[i]);
+            if (rc) {
+                quire_error_set(err, rc, "out of memory");
+                goto done;
+            }
+            g->nomitted++;
+        }
+    }
+    g->prompt_ms = now_ms() - t0;
+
+    /* 3. generate */
+    msgs = calloc(opts->nhistory + 2, sizeof *msgs);
+    if (!msgs) {
+        rc = quire_error_set(err, QUIRE_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    size_t nm = 0;
+    msgs[nm++] = (quire_llm_message){QUIRE_ROLE_SYSTEM, prompt.system};
+    for (size_t i = 0; i < opts->nhistory; i++) msgs[nm++] = opts->history[i];
+    msgs[nm++] = (quire_llm_message){QUIRE_ROLE_USER, prompt.user};
+    quire_llm_gen_opts go;
+    quire_llm_gen_opts_default(&go);
+    go.max_tokens = (int)g->answer_tokens;
+    go.temperature = opts->temperature;
+    go.on_token = opts->on_token;
+    go.user = opts->user;
+    rc = quire_llm_chat(llm, msgs, nm, &go, &res, err);
+    g->attempts = res.attempts;
+    g->first_token_ms = res.first_token_ms;
+    g->generate_ms = res.total_ms;
+    g->prompt_tokens = res.prompt_tokens;
+    g->completion_tokens = res.completion_tokens;
+    if (res.finish_reason[0]) g->finish_reason = strdup(res.finish_reason);
+    if (res.model[0]) {
+        free(a->model);
+        a->model = strdup(res.model);
+    }
+    if (rc) goto done;
+    g->raw = strdup(res.text ? res.text : "");
+    if (!g->raw) {
+        rc = quire_error_set(err, QUIRE_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+
+    /* 4. verify against the sources as numbered in the prompt */
+    t0 = now_ms();
+    quire_cite_source *shown = calloc(prompt.n_included + 1, sizeof *shown);
+    if (!shown) {
+        rc = quire_error_set(err, QUIRE_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < prompt.n_included; k++) shown[k] = src[prompt.included[k]];
+    quire_verify_opts vo;
+    quire_verify_opts_default(&vo);
+    vo.strict = opts->strict;
+    vo.similarity = opts->similarity;
+    vo.similarity_user = opts->similarity_user;
+    size_t skip = skip_think(res.text, res.len);
+    rc = quire_cite_verify(res.text + skip, res.len - skip, shown, prompt.n_included, &vo, &v, err);
+    free(shown);
+    g->verify_ms = now_ms() - t0;
+    if (rc) goto done;
+    g->supported = v.n_supported;
+    g->unsupported = v.n_unsupported;
+    g->uncited = v.n_uncited;
+    g->bad_citations = v.n_bad_cites;
+    g->dropped = v.n_dropped;
+
+    if (v.refusal || v.n_sent == 0) {
+        rc = refuse(a, "model", v.refusal ? v.answer : NULL, hits, nhits);
+        if (rc) quire_error_set(err, rc, "out of memory");
+        goto done;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < v.n_sent; i++) kept += v.sent[i].kept;
+    if (kept == 0) {
+        rc = refuse(a, "verification", NULL, hits, nhits);
+        if (rc) quire_error_set(err, rc, "out of memory");
+        goto done;
+    }
+
+    /* 5. the answer: kept sentences, and the sources they cite (numbers as in the prompt) */
+    a->text = strdup(v.answer);
+    a->sentences = calloc(kept, sizeof *a->sentences);
+    a->sources = calloc(prompt.n_included + 1, sizeof *a->sources);
+    if (!a->text || !a->sentences || !a->sources) {
+        rc = quire_error_set(err, QUIRE_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < v.n_sent; i++) {
+        const quire_cited_sentence *cs = &v.sent[i];
+        if (!cs->kept) continue;
+        quire_answer_sentence *as = &a->sentences[a->nsentences++];
+        as->text = strdup(cs->plain);
+        as->citations = calloc(cs->n_cites + 1, sizeof *as->citations);
+        if (!as->text || !as->citations) {
+            rc = quire_error_set(err, QUIRE_ERR_NOMEM, "out of memory");
+            goto done;
+        }
+        memcpy(as->citations, cs->cites, cs->n_cites * sizeof *cs->cites);
+        as->ncitations = cs->n_cites;
+        as->support = cs->support;
+        as->status = quire_support_name(cs->status);
+    }
+    for (size_t k = 0; k < prompt.n_included; k++) {
+        int num = (int)k + 1;
+        bool cited = false;
+        for (size_t s = 0; s < a->nsentences && !cited; s++)
+            for (size_t c = 0; c < a->sentences[s].ncitations; c++)
+                cited = cited || a->sentences[s].citations[c] == num;
+        if (!cited) continue;
+        const quire_hit *h = &hits[prompt.included[k]];
+        size_t qs, qe;
+        best_span(h->text ? h->text : "", &v, num, &qs, &qe);
+        rc = source_from_hit(h, num, qs, qe, &a->sources[a->nsources]);
+        if (rc) {
+            quire_error_set(err, rc, "out of memory");
+            goto done;
+        }
+        a->nsources++;
+    }
+
+done:
+    quire_verify_free(&v);
+    quire_llm_result_free(&res);
+    quire_prompt_free(&prompt);
+    free(src);
+    free(msgs);
+    if (rc) {
+        quire_answer_free(a);
+        return rc;
+    }
+    *out = a;
+    return QUIRE_OK;
+}
+
+quire_status quire_answer_auto(quire_llm *llm, const char *question, const quire_hit *hits,
+                               size_t nhits, const quire_generate_opts *opts, quire_answer **out,
+                               quire_error *err)
+{
+    quire_generate_opts def;
+    if (!opts) {
+        quire_generate_opts_default(&def);
+        opts = &def;
+    }
+    if (llm) return quire_answer_generate(llm, question, hits, nhits, opts, out, err);
+    quire_extractive_opts eo;
+    quire_extractive_opts_default(&eo);
+    bool relevant = nhits && quire_answer_relevance(question, hits, nhits) >= opts->min_relevance;
+    /* Below the gate, a coverage no sentence can reach makes the extractive
+     * backend refuse and list the closest passages. */
+    eo.min_coverage = relevant ? opts->extractive_min_coverage : 2.0;
+    return quire_answer_extractive(question, hits, nhits, &eo, out, err);
+}
