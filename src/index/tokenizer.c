@@ -23,9 +23,13 @@
  *     detected best language plus the default language. Every candidate's
  *     stem is emitted colocated, so "chevaux" in a French question matches
  *     "cheval" in a French passage, whatever the accents.
- *  4. Stopwords: a word whose bare form is a stopword of the first language
- *     is dropped (no position is used). In queries, "!" after the languages
- *     keeps them (a question made only of stopwords).
+ *  4. Stopwords: documents keep every word, so that a question made only of
+ *     stopwords ("to be or not to be") can still match. In queries, a
+ *     string holding a single word that is a stopword of the first language
+ *     yields no token, unless "!" follows the languages; words of
+ *     multi-word strings (phrases) are all kept, so phrases match across
+ *     stopwords as in the text. (The query builder drops stopwords itself;
+ *     this rule keeps hand-written MATCH expressions sensible.)
  *  5. Stems: words holding a number, and prefix-query words (word*), are not
  *     stemmed. Others are stemmed by Snowball from their "lower" form, then
  *     the stem is stripped of marks (so "modèles", "modeles" and "Modèle"
@@ -43,7 +47,7 @@
  * Arguments (tokenize = 'quire [lang XX] [stem 0|1] [stopwords 0|1]'):
  *   lang XX      default language (two-letter code), "en" if absent
  *   stem 0       no stemming (folding only)
- *   stopwords 0  keep stopwords
+ *   stopwords 0  keep stopwords in single-word query strings too
  */
 #include "index/tokenizer.h"
 #include "quire/lang.h"
@@ -184,13 +188,20 @@ static int qtok_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *tex
     text_word *w = malloc(sizeof *w);
     if (!w) return SQLITE_NOMEM;
     int rc = SQLITE_OK;
+    size_t nwords = 0;  /* words seen so far in this string */
     size_t start, end;
     char stems[2 * MAX_LANGS][TEXT_FOLD_MAX + 2];  /* + the "=" of exact forms */
     size_t stem_len[2 * MAX_LANGS];
     while (rc == SQLITE_OK && text_next_word(text, len, &pos, &start, &end)) {
         text_fold_word(text + start, end - start, w);
         if (w->bare_len == 0) continue;
-        if (!keep_stop && quire_lang_is_stopword(langs[0], w->bare, w->bare_len)) continue;
+        if (query && !keep_stop && quire_lang_is_stopword(langs[0], w->bare, w->bare_len)) {
+            /* a phrase keeps its stopwords: is there another word in the string? */
+            size_t p2 = pos, s2, e2;
+            bool single = !text_next_word(text, len, &p2, &s2, &e2) && nwords == 0;
+            if (single) continue;
+        }
+        nwords++;
         int nstems = 0;
         if (exact && !prefix) {
             stems[0][0] = '=';
