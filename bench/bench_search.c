@@ -155,13 +155,13 @@ int main(int argc, char **argv)
     quire_add_opts ao;
     quire_add_opts_default(&ao);
     quire_add_summary sum;
+    int64_t ndocs = 0, nchunks = 0;
     double t0 = now_ms();
     const char *paths[1] = {jsonl};
     if (quire_add_paths(idx, paths, 1, &ao, &sum, &err)) {
         fprintf(stderr, "bench_search: %s\n", quire_error_message(&err));
         return 1;
     }
-    int64_t ndocs = 0, nchunks = 0;
     quire_index_counts(idx, &ndocs, &nchunks);
     fprintf(stderr, "indexed %lld documents, %lld chunks in %.1f s\n", (long long)ndocs, (long long)nchunks,
             (now_ms() - t0) / 1e3);
@@ -171,6 +171,7 @@ timed:
         fprintf(stderr, "bench_search: %s\n", quire_error_message(&err));
         return 1;
     }
+    quire_index_counts(idx, &ndocs, &nchunks);
 
     char *qbuf = NULL;
     size_t qlen = 0;

@@ -153,7 +153,15 @@ typedef struct quire_bm25_params {
     double b;              /* length normalisation, 0..1 (FTS5's bm25(): 0.75) */
     double phrase_weight;  /* multiplier for multi-word phrases of the query */
     const char *phrase_weights; /* per-phrase weights "1,1,0.3" in MATCH order, or NULL (borrowed) */
+    const char *phrase_df;      /* per-phrase document counts "120,-1,..." (-1: count them), or NULL */
 } quire_bm25_params;
+
+/* Document frequency for query planning: the number of chunks holding the
+ * tokens of one MATCH string (a quoted word as the query builder writes it;
+ * the largest count over its colocated variants), and the number of chunks.
+ * Counts are cached per handle until the notebook changes. fts_string may be
+ * NULL to get only *nrows. */
+quire_status quire_index_query_df(quire_index *idx, const char *fts_string, int64_t *df, int64_t *nrows);
 
 /* As quire_index_search_fts(), ranked by quire_bm25() (BM25F: per-column
  * length normalisation, tunable k1/b, phrase weight). params NULL: 1.2, 0.75, 1. */

@@ -13,6 +13,7 @@
 #include "quire/error.h"
 #include "quire/index.h"
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -26,7 +27,8 @@ extern "C" {
 quire_status quire_query_build(const char *text, size_t len, char **out);
 
 typedef struct quire_query_opts {
-    bool bigrams;        /* add adjacent word pairs as phrases (default false) */
+    bool bigrams;        /* add adjacent word pairs as phrases (default true; their
+                            weight is quire_bm25_params.phrase_weight) */
     double exact_weight; /* > 0: also match each word's exact form (case and
                             accents aside) with this phrase weight */
     bool plain;          /* bare folded words only, no language directive: for
@@ -36,6 +38,17 @@ typedef struct quire_query_opts {
     const char *const *extra;    /* extra folded words ORed in (e.g. feedback terms), borrowed */
     const double *extra_weight;  /* their weights (> 0) for quire_bm25() */
     size_t nextra;
+    /* Query planning on large notebooks (NULL: none). df(df_ctx, s, &df,
+     * &nrows) gives the chunks holding the tokens of MATCH string s and
+     * (when nrows is not NULL) the chunks of the notebook, e.g.
+     * quire_index_query_df(). With it, the document counts are passed to
+     * quire_bm25() and, when the notebook has gate_min_rows chunks or more
+     * (default 20,000), only the rarest words up to gate_budget chunks
+     * together (default max(2,000, chunks/50)) select candidates; the other
+     * words score them: (rare words) AND (all words). */
+    quire_status (*df)(void *df_ctx, const char *fts_string, int64_t *df, int64_t *nrows);
+    void *df_ctx;
+    int64_t gate_min_rows, gate_budget;
 } quire_query_opts;
 
 void quire_query_opts_default(quire_query_opts *o);
@@ -44,9 +57,10 @@ quire_status quire_query_build_ex(const char *text, size_t len, const quire_quer
 /* Same, and *weights (caller frees) receives the per-phrase weights of the
  * expression for quire_bm25_params.phrase_weights: 1 (plus any matching
  * extra weight) for question words, -1 (default) for word pairs, the extra
- * weight for extra words. */
+ * weight for extra words; *dfs (when not NULL; caller frees) the document
+ * count of each phrase for quire_bm25_params.phrase_df (-1 when unknown). */
 quire_status quire_query_build_weighted(const char *text, size_t len, const quire_query_opts *o, char **out,
-                                        char **weights);
+                                        char **weights, char **dfs);
 
 /* The distinct content words of text, lower-cased with accents removed, in
  * order of first appearance; stopwords dropped. *terms is a malloc'ed array

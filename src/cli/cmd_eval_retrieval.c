@@ -41,7 +41,10 @@ static void eval_usage(FILE *out)
             "  --bigrams           add adjacent word pairs as phrases (--no-bigrams: not)\n"
             "  --exact W           also match exact word forms with phrase weight W\n"
             "  --lang xx[,yy]      stem queries in these languages (default: detected)\n"
-            "  --bm25 K1,B,PW      quire_bm25() parameters (k1, b, weight of word-pair phrases)\n"
+            "  --bm25 K1,B,PW      quire_bm25() parameters (k1, b, weight of word-pair phrases;\n"
+            "                      default 1.2,0.75,0.2)\n"
+            "  --gate N,B          on notebooks of N chunks or more, only the rarest words up to B\n"
+            "                      chunks select candidates (default 20000,max(2000,chunks/50))\n"
             "  --fts5-bm25         rank with FTS5's bm25() instead of quire_bm25()\n"
             "  --prf D,T,L         RM3 feedback: D passages, T words, question weight L\n");
 }
@@ -103,7 +106,7 @@ int cmd_eval_retrieval(cli_ctx *ctx, int argc, char **argv)
         {"weights", required_argument, NULL, 'W'}, {"no-bigrams", no_argument, NULL, 'B'},
         {"lang", required_argument, NULL, 'L'}, {"bm25", required_argument, NULL, 'K'},
         {"fts5-bm25", no_argument, NULL, 'F'}, {"bigrams", no_argument, NULL, 'b'},
-        {"exact", required_argument, NULL, 'E'}, {"prf", required_argument, NULL, 'P'},
+        {"exact", required_argument, NULL, 'E'}, {"gate", required_argument, NULL, 'G'}, {"prf", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     const char *qpath = NULL, *rpath = NULL;
     bool json = false, porter = false;
@@ -133,6 +136,18 @@ int cmd_eval_retrieval(cli_ctx *ctx, int argc, char **argv)
             break;
         case 'B': ro.query.bigrams = false; break;
         case 'b': ro.query.bigrams = true; break;
+        case 'G': {
+            quire_fts_weights t;
+            char tmp[64];
+            snprintf(tmp, sizeof tmp, "%s,0", optarg);
+            if (!parse_weights(tmp, &t) || t.text < 1 || t.title < 1) {
+                cli_error("--gate: expected MIN_CHUNKS,BUDGET like 20000,2000");
+                return EXIT_USAGE;
+            }
+            ro.query.gate_min_rows = (int64_t)t.text;
+            ro.query.gate_budget = (int64_t)t.title;
+            break;
+        }
         case 'E': {
             char *end;
             double x = strtod(optarg, &end);
@@ -163,7 +178,7 @@ int cmd_eval_retrieval(cli_ctx *ctx, int argc, char **argv)
                 cli_error("--bm25: expected K1,B,PHRASE_WEIGHT like 1.2,0.75,1");
                 return EXIT_USAGE;
             }
-            ro.bm25 = (quire_bm25_params){t.text, t.title, t.section, NULL};
+            ro.bm25 = (quire_bm25_params){t.text, t.title, t.section, NULL, NULL};
             break;
         }
         case 'h': eval_usage(stdout); return EXIT_OK;

@@ -1,13 +1,16 @@
 /* quire_bm25(): an FTS5 auxiliary ranking function, BM25F with tunable k1,
  * b and a weight for multi-word phrases.
  *
- *   quire_bm25(fts_table, k1, b, phrase_weight, phrase_weights, w_col0, w_col1, ...)
+ *   quire_bm25(fts_table, k1, b, phrase_weight, phrase_weights, phrase_df, w_col0, w_col1, ...)
  *
  * For each phrase p of the MATCH expression and the current row:
  *   tf~  = sum over columns c of  w_c * tf(p, c) / (1 - b + b * len_c / avglen_c)
  *   score += pw(p) * idf(p) * tf~ * (k1 + 1) / (tf~ + k1)
  *   idf(p) = ln(1 + (N - n_p + 0.5) / (n_p + 0.5))    (never negative)
- * where n_p is the number of rows matching p, N the rows of the table,
+ * where n_p is the number of rows matching p (the p-th number of the
+ * phrase_df text when given and >= 0, so that the caller who already knows
+ * it spares a scan of the phrase's whole doclist; else counted with
+ * xQueryPhrase), N the rows of the table,
  * pw(p) = the p-th number of phrase_weights (a text "1,1,0.4,..." giving
  * a weight per phrase of the MATCH expression in order, e.g. for expansion
  * terms; NULL or a negative entry means "default"), by default
@@ -113,9 +116,22 @@ static int query_stats(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_va
         rc = api->xColumnTotalSize(fts, c, &ntok);
         q->avglen[c] = nrow > 0 && ntok > 0 ? (double)ntok / (double)nrow : 1.0;
     }
+    const char *dfs = nval > 4 && sqlite3_value_type(val[4]) == SQLITE_TEXT ? (const char *)sqlite3_value_text(val[4]) : NULL;
     for (int p = 0; rc == SQLITE_OK && p < q->nphrase; p++) {
-        sqlite3_int64 nhit = 0;
-        rc = api->xQueryPhrase(fts, p, &nhit, count_row);
+        sqlite3_int64 nhit = -1;
+        if (dfs && *dfs) {
+            char *end;
+            double d = strtod(dfs, &end);
+            if (end == dfs) dfs = NULL;
+            else {
+                if (d >= 0 && d <= (double)nrow) nhit = (sqlite3_int64)d;
+                dfs = *end == ',' ? end + 1 : end;
+            }
+        }
+        if (nhit < 0) {
+            nhit = 0;
+            rc = api->xQueryPhrase(fts, p, &nhit, count_row);
+        }
         double N = (double)nrow, n = (double)nhit;
         q->idf[p] = log(1.0 + (N - n + 0.5) / (n + 0.5));
     }
@@ -145,7 +161,7 @@ static void quire_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_co
     if (b > 1) b = 1;
     double w[MAX_COLS], norm[MAX_COLS];
     for (int c = 0; c < q->ncol; c++) {
-        w[c] = arg_double(val, nval, 4 + c, 1.0);
+        w[c] = arg_double(val, nval, 5 + c, 1.0);
         int len = 0;
         rc = api->xColumnSize(fts, c, &len);
         if (rc != SQLITE_OK) {

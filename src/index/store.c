@@ -16,8 +16,20 @@
 #include <string.h>
 #include <time.h>
 
+#define DF_CACHE_SLOTS 4096   /* per connection, power of two */
+
+typedef struct df_entry {
+    char term[48];      /* token; longer tokens are not cached */
+    int64_t df;
+    bool used;
+} df_entry;
+
 struct quire_index {
     sqlite3 *db;
+    df_entry *df_cache;     /* DF_CACHE_SLOTS entries, or NULL before first use */
+    int64_t df_rows;        /* chunk count at the time the cache was filled, -1 = unknown */
+    int df_version;         /* PRAGMA data_version when the cache was filled */
+    bool has_vocab;         /* temp.quire_vocab created */
     int batch;          /* > 0 inside quire_index_begin() .. commit/rollback */
     bool has_porter;    /* temp.porter_fts built (evaluation baseline) */
     char errmsg[512];
@@ -224,6 +236,7 @@ quire_status quire_index_open(const char *path, unsigned flags, quire_index **ou
 void quire_index_close(quire_index *idx)
 {
     if (!idx) return;
+    free(idx->df_cache);
     sqlite3_close(idx->db);
     free(idx);
 }
@@ -569,6 +582,7 @@ static quire_status search(quire_index *idx, const char *sql, const char *match,
         sqlite3_bind_double(st, 7, p->b);
         sqlite3_bind_double(st, 8, p->phrase_weight);
         if (p->phrase_weights) sqlite3_bind_text(st, 9, p->phrase_weights, -1, SQLITE_STATIC);
+        if (p->phrase_df) sqlite3_bind_text(st, 10, p->phrase_df, -1, SQLITE_STATIC);
     }
     quire_hit *hits = calloc((size_t)k, sizeof *hits);
     if (!hits) {
@@ -611,13 +625,133 @@ quire_status quire_index_search_bm25f(quire_index *idx, const char *match, const
                                       const quire_bm25_params *params, int k, quire_hit **out, size_t *n)
 {
     quire_fts_weights w = weights ? *weights : (quire_fts_weights){1.0, 1.0, 1.0};
-    quire_bm25_params p = params ? *params : (quire_bm25_params){1.2, 0.75, 1.0, NULL};
+    quire_bm25_params p = params ? *params : (quire_bm25_params){1.2, 0.75, 1.0, NULL, NULL};
     const char *sql =
         "SELECT " HIT_COLUMNS ", s.score FROM"
-        " (SELECT rowid AS id, quire_bm25(chunks_fts, ?6, ?7, ?8, ?9, ?2, ?3, ?4) AS score FROM chunks_fts"
+        " (SELECT rowid AS id, quire_bm25(chunks_fts, ?6, ?7, ?8, ?9, ?10, ?2, ?3, ?4) AS score FROM chunks_fts"
         "  WHERE chunks_fts MATCH ?1 ORDER BY score LIMIT ?5) s"
         " JOIN chunks c ON c.id = s.id JOIN documents d ON d.id = c.doc_id ORDER BY s.score";
     return search(idx, sql, match, &w, &p, k, out, n);
+}
+
+/* ---- document frequencies (for query planning) ---- */
+
+static int data_version(quire_index *idx)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(idx->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return v;
+}
+
+/* Drop cached frequencies when the notebook changed (ours or another
+ * connection's writes: data_version and our own total_changes). */
+static quire_status df_cache_check(quire_index *idx)
+{
+    int v = data_version(idx) ^ (int)(sqlite3_total_changes(idx->db) * 2654435761u);
+    if (!idx->df_cache) {
+        idx->df_cache = calloc(DF_CACHE_SLOTS, sizeof *idx->df_cache);
+        if (!idx->df_cache) return fail(idx, QUIRE_ERR_NOMEM, "out of memory");
+        idx->df_rows = -1;
+    } else if (v == idx->df_version) {
+        return QUIRE_OK;
+    } else {
+        memset(idx->df_cache, 0, DF_CACHE_SLOTS * sizeof *idx->df_cache);
+        idx->df_rows = -1;
+    }
+    idx->df_version = v;
+    return QUIRE_OK;
+}
+
+static uint32_t term_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* Rows of chunks_fts holding token t (exact token), through fts5vocab. */
+static quire_status token_df(quire_index *idx, const char *t, size_t n, int64_t *df)
+{
+    df_entry *e = NULL;
+    if (n < sizeof e->term) {
+        uint32_t h = term_hash(t, n) & (DF_CACHE_SLOTS - 1);
+        for (int probe = 0; probe < 8; probe++) {
+            df_entry *c = &idx->df_cache[(h + (uint32_t)probe) & (DF_CACHE_SLOTS - 1)];
+            if (c->used && strlen(c->term) == n && memcmp(c->term, t, n) == 0) {
+                *df = c->df;
+                return QUIRE_OK;
+            }
+            if (!c->used && !e) e = c;
+        }
+        if (!e) e = &idx->df_cache[h]; /* evict */
+    }
+    if (!idx->has_vocab) {
+        quire_status rc = exec(idx, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.quire_vocab USING fts5vocab(main, chunks_fts, row)");
+        if (rc) return rc;
+        idx->has_vocab = true;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(idx->db, "SELECT doc FROM temp.quire_vocab WHERE term = ?1", -1, &st, NULL))
+        return db_fail(idx, "term frequency");
+    sqlite3_bind_text(st, 1, t, (int)n, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    *df = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE) return db_fail(idx, "term frequency");
+    if (e) {
+        memcpy(e->term, t, n);
+        e->term[n] = '\0';
+        e->df = *df;
+        e->used = true;
+    }
+    return QUIRE_OK;
+}
+
+typedef struct df_ctx {
+    quire_index *idx;
+    int64_t df;
+    quire_status rc;
+} df_ctx;
+
+static int df_token(void *p, int tflags, const char *t, int n, int s, int e)
+{
+    (void)tflags;
+    (void)s;
+    (void)e;
+    df_ctx *c = p;
+    int64_t df = 0;
+    if (n <= 0) return SQLITE_OK;
+    c->rc = token_df(c->idx, t, (size_t)n, &df);
+    if (c->rc) return SQLITE_ERROR;
+    if (df > c->df) c->df = df;
+    return SQLITE_OK;
+}
+
+quire_status quire_index_query_df(quire_index *idx, const char *fts_string, int64_t *df, int64_t *nrows)
+{
+    *df = 0;
+    quire_status rc = df_cache_check(idx);
+    if (rc) return rc;
+    if (idx->df_rows < 0) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(idx->db, "SELECT count(*) FROM chunks", -1, &st, NULL)) return db_fail(idx, "count");
+        idx->df_rows = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_finalize(st);
+    }
+    if (nrows) *nrows = idx->df_rows;
+    if (!fts_string) return QUIRE_OK;
+    df_ctx c = {idx, 0, QUIRE_OK};
+    fts_tokenize_query(fts_string, (int)strlen(fts_string), &c, df_token);
+    if (c.rc) return c.rc;
+    *df = c.df;
+    return QUIRE_OK;
 }
 
 quire_status quire_index_search_porter(quire_index *idx, const char *match, int k,

@@ -269,3 +269,14 @@ quire_status fts_tokenizer_register(sqlite3 *db)
     if (api->xCreateTokenizer(api, FTS_TOKENIZER_NAME, NULL, &tk, NULL) != SQLITE_OK) return QUIRE_ERR_DB;
     return QUIRE_OK;
 }
+
+int fts_tokenize_query(const char *text, int len, void *ctx,
+                       int (*xtoken)(void *, int, const char *, int, int, int))
+{
+    Fts5Tokenizer *t = NULL;
+    int rc = qtok_create(NULL, NULL, 0, &t);
+    if (rc != SQLITE_OK) return rc;
+    rc = qtok_tokenize(t, ctx, FTS5_TOKENIZE_QUERY, text, len, xtoken);
+    qtok_delete(t);
+    return rc;
+}

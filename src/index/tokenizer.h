@@ -21,4 +21,10 @@
  * sqlite3_open, before touching an FTS5 table that uses it). */
 quire_status fts_tokenizer_register(sqlite3 *db);
 
+/* Tokenize text as the "quire" tokenizer (default arguments) does a MATCH
+ * string (FTS5_TOKENIZE_QUERY), calling xtoken(ctx, tflags, token, n, start,
+ * end) per token. Returns an SQLite code. */
+int fts_tokenize_query(const char *text, int len, void *ctx,
+                       int (*xtoken)(void *, int, const char *, int, int, int));
+
 #endif

@@ -177,7 +177,7 @@ quire_status quire_query_terms(const char *text, size_t len, size_t max, char **
 
 void quire_query_opts_default(quire_query_opts *o)
 {
-    o->bigrams = false;
+    o->bigrams = true;
     o->exact_weight = 0;
     o->plain = false;
     o->max_terms = MAX_QUERY_TERMS;
@@ -185,6 +185,10 @@ void quire_query_opts_default(quire_query_opts *o)
     o->extra = NULL;
     o->extra_weight = NULL;
     o->nextra = 0;
+    o->df = NULL;
+    o->df_ctx = NULL;
+    o->gate_min_rows = 0;
+    o->gate_budget = 0;
 }
 
 /* The stemming languages of a question: the detected one when confident,
@@ -219,12 +223,16 @@ static void query_langs(const char *text, size_t len, char *out, size_t cap, qui
 typedef struct qword {
     size_t start, end;   /* span in the question */
     char bare[TEXT_FOLD_MAX + 1];
+    int64_t df;          /* chunks holding it (when o->df is set) */
+    bool essential;      /* selects candidates (gated queries) */
 } qword;
 
-static quire_status build(const char *text, size_t len, const quire_query_opts *o, char **out, char **weights_out)
+static quire_status build(const char *text, size_t len, const quire_query_opts *o, char **out, char **weights_out,
+                          char **dfs_out)
 {
     *out = NULL;
     if (weights_out) *weights_out = NULL;
+    if (dfs_out) *dfs_out = NULL;
     quire_query_opts def;
     if (!o) {
         quire_query_opts_default(&def);
@@ -274,51 +282,101 @@ static quire_status build(const char *text, size_t len, const quire_query_opts *
         }
     }
     free(tw);
+    /* distinct words only, in question order */
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < u && !dup; j++) dup = strcmp(w[i].bare, w[j].bare) == 0;
+        if (!dup) w[u++] = w[i];
+    }
+    n = u;
+    quire_status rc = QUIRE_OK;
+    char prefix[32], eprefix[40];
+    if (o->plain) prefix[0] = eprefix[0] = '\0';
+    else {
+        snprintf(prefix, sizeof prefix, "%s%s%s ", FTS_LANG_MARK, langs, keep_stop ? "!" : "");
+        snprintf(eprefix, sizeof eprefix, "%s%s%s= ", FTS_LANG_MARK, langs, keep_stop ? "!" : "");
+    }
+
+    /* Document frequencies and the gate: on a large notebook only the rarest
+     * words (up to gate_budget chunks together) select candidates; the
+     * others still score them (MaxScore's "non-essential" terms: a passage
+     * holding only common words of the question cannot make the top). */
+    bool gated = false;
+    if (o->df && !o->plain && n > 1) {
+        int64_t nrows = 0;
+        for (size_t i = 0; i < n && !rc; i++) {
+            char one[MAX_WORD_BYTES * 4 + 64];
+            snprintf(one, sizeof one, "%s%.*s", prefix, (int)(w[i].end - w[i].start), text + w[i].start);
+            rc = o->df(o->df_ctx, one, &w[i].df, &nrows);
+        }
+        int64_t min_rows = o->gate_min_rows > 0 ? o->gate_min_rows : 20000;
+        int64_t budget = o->gate_budget > 0 ? o->gate_budget : (nrows / 50 > 2000 ? nrows / 50 : 2000);
+        if (!rc && nrows >= min_rows) {
+            /* take words rarest first while their chunks fit the budget */
+            int64_t sum = 0;
+            size_t taken = 0;
+            for (size_t k = 0; k < n; k++) {
+                size_t best = n;
+                for (size_t i = 0; i < n; i++)
+                    if (!w[i].essential && (best == n || w[i].df < w[best].df)) best = i;
+                if (best == n || (taken > 0 && sum + w[best].df > budget)) break;
+                w[best].essential = true;
+                sum += w[best].df;
+                taken++;
+            }
+            gated = taken < n;
+        }
+        if (rc) {
+            free(w);
+            return rc;
+        }
+    }
+
     buf b = QUIRE_BUF_INIT(0);
     buf wb = QUIRE_BUF_INIT(0);   /* per-phrase weights, in MATCH order */
-    quire_status rc = QUIRE_OK;
-    char prefix[32];
-    if (o->plain) prefix[0] = '\0';
-    else snprintf(prefix, sizeof prefix, "%s%s%s ", FTS_LANG_MARK, langs, keep_stop ? "!" : "");
-    size_t emitted = 0;
+    buf db = QUIRE_BUF_INIT(0);   /* per-phrase document counts, -1 unknown */
     size_t nextra = o->extra && o->extra_weight ? o->nextra : 0;
-    for (size_t i = 0; i < n && !rc; i++) {
-        bool dup = false;
-        for (size_t j = 0; j < i && !dup; j++) dup = strcmp(w[i].bare, w[j].bare) == 0;
-        if (dup) continue;
-        if (emitted++) rc = buf_append_str(&b, " OR ");
-        if (!rc) {
-            if (o->plain) rc = buf_printf(&b, "\"%s\"", w[i].bare);
-            else rc = buf_printf(&b, "\"%s%.*s\"", prefix, (int)(w[i].end - w[i].start), text + w[i].start);
-        }
+#define PHRASE(weight, df, ...)                                                          \
+    do {                                                                                 \
+        if (!rc) rc = buf_printf(&b, __VA_ARGS__);                                       \
+        if (!rc) rc = buf_printf(&wb, "%s%.4g", wb.len ? "," : "", (double)(weight));  \
+        if (!rc) rc = buf_printf(&db, "%s%lld", db.len ? "," : "", (long long)(df));   \
+    } while (0)
+    if (gated) {
+        /* (essential words) AND (everything): the gate's phrases weigh 0 */
+        size_t k = 0;
+        rc = buf_append_str(&b, "(");
+        for (size_t i = 0; i < n; i++)
+            if (w[i].essential)
+                PHRASE(0, w[i].df, "%s\"%s%.*s\"", k++ ? " OR " : "", prefix, (int)(w[i].end - w[i].start),
+                       text + w[i].start);
+        if (!rc) rc = buf_append_str(&b, ") AND (");
+    }
+    for (size_t i = 0; i < n; i++) {
         double wt = 1.0;   /* an expansion word equal to a question word adds to it */
         for (size_t x = 0; x < nextra; x++)
             if (o->extra[x] && strcmp(o->extra[x], w[i].bare) == 0) wt += o->extra_weight[x];
-        if (!rc) rc = buf_printf(&wb, "%s%.4g", wb.len ? "," : "", wt);
+        if (o->plain) PHRASE(wt, -1, "%s\"%s\"", i ? " OR " : "", w[i].bare);
+        else PHRASE(wt, o->df ? w[i].df : -1, "%s\"%s%.*s\"", i ? " OR " : "", prefix, (int)(w[i].end - w[i].start),
+                    text + w[i].start);
     }
     /* Adjacent content words as phrases: passages that use the question's
-     * wording score higher (BM25 sums over phrases). */
-    for (size_t i = 0; o->bigrams && !o->plain && i + 1 < n && !rc; i++) {
-        if (strcmp(w[i].bare, w[i + 1].bare) == 0) continue;
-        rc = buf_printf(&b, " OR \"%s%.*s %.*s\"", prefix, (int)(w[i].end - w[i].start), text + w[i].start,
-                        (int)(w[i + 1].end - w[i + 1].start), text + w[i + 1].start);
-        if (!rc) rc = buf_append_str(&wb, ",-1");
+     * wording score higher (BM25 sums over phrases). Gated, only between
+     * selecting words (counting a common pair would scan its doclists). */
+    for (size_t i = 0; o->bigrams && !o->plain && i + 1 < n; i++) {
+        if (gated && !(w[i].essential && w[i + 1].essential)) continue;
+        PHRASE(-1, -1, " OR \"%s%.*s %.*s\"", prefix, (int)(w[i].end - w[i].start), text + w[i].start,
+               (int)(w[i + 1].end - w[i + 1].start), text + w[i + 1].start);
     }
     /* Exact forms: the word as written (case and accents aside) scores on
      * top of its stem. */
-    if (o->exact_weight > 0 && !o->plain) {
-        char eprefix[40];
-        snprintf(eprefix, sizeof eprefix, "%s%s%s= ", FTS_LANG_MARK, langs, keep_stop ? "!" : "");
-        for (size_t i = 0; i < n && !rc; i++) {
-            bool dup = false;
-            for (size_t j = 0; j < i && !dup; j++) dup = strcmp(w[i].bare, w[j].bare) == 0;
-            if (dup) continue;
-            rc = buf_printf(&b, " OR \"%s%.*s\"", eprefix, (int)(w[i].end - w[i].start), text + w[i].start);
-            if (!rc) rc = buf_printf(&wb, ",%.4g", o->exact_weight);
-        }
+    for (size_t i = 0; o->exact_weight > 0 && !o->plain && i < n; i++) {
+        if (gated && !w[i].essential) continue;
+        PHRASE(o->exact_weight, -1, " OR \"%s%.*s\"", eprefix, (int)(w[i].end - w[i].start), text + w[i].start);
     }
     /* Extra words (expansion terms): plain words only, each once. */
-    for (size_t x = 0; x < nextra && !rc && emitted; x++) {
+    for (size_t x = 0; x < nextra && !rc && n; x++) {
         const char *e = o->extra[x];
         if (!e || !*e || strlen(e) > MAX_WORD_BYTES || !(o->extra_weight[x] > 0)) continue;
         bool skip = false;
@@ -328,42 +386,49 @@ static quire_status build(const char *text, size_t len, const quire_query_opts *
         size_t pos = 0, s0, e0;
         if (!skip && (!text_next_word(e, strlen(e), &pos, &s0, &e0) || s0 != 0 || e0 != strlen(e))) skip = true;
         if (skip) continue;
-        rc = buf_printf(&b, " OR \"%s%s\"", o->plain ? "" : prefix, e);
-        if (!rc) rc = buf_printf(&wb, ",%.4g", o->extra_weight[x]);
+        int64_t df = -1;
+        if (o->df && !o->plain) {
+            char one[MAX_WORD_BYTES * 4 + 64];
+            snprintf(one, sizeof one, "%s%s", prefix, e);
+            if (o->df(o->df_ctx, one, &df, NULL) != QUIRE_OK) df = -1;
+        }
+        PHRASE(o->extra_weight[x], df, " OR \"%s%s\"", o->plain ? "" : prefix, e);
     }
+#undef PHRASE
+    if (gated && !rc) rc = buf_append_str(&b, ")");
     free(w);
-    if (rc || emitted == 0) {
+    if (rc || n == 0) {
         buf_free(&b);
         buf_free(&wb);
+        buf_free(&db);
         return rc;
     }
     *out = buf_steal(&b);
-    if (!*out) {
-        buf_free(&wb);
+    char *ws = weights_out ? buf_steal(&wb) : NULL;
+    char *ds = dfs_out ? buf_steal(&db) : NULL;
+    buf_free(&wb);
+    buf_free(&db);
+    if (!*out || (weights_out && !ws) || (dfs_out && !ds)) {
+        free(*out);
+        free(ws);
+        free(ds);
+        *out = NULL;
         return QUIRE_ERR_NOMEM;
     }
-    if (weights_out) {
-        *weights_out = buf_steal(&wb);
-        if (!*weights_out) {
-            free(*out);
-            *out = NULL;
-            return QUIRE_ERR_NOMEM;
-        }
-    } else {
-        buf_free(&wb);
-    }
+    if (weights_out) *weights_out = ws;
+    if (dfs_out) *dfs_out = ds;
     return QUIRE_OK;
 }
 
 quire_status quire_query_build_ex(const char *text, size_t len, const quire_query_opts *o, char **out)
 {
-    return build(text, len, o, out, NULL);
+    return build(text, len, o, out, NULL, NULL);
 }
 
 quire_status quire_query_build_weighted(const char *text, size_t len, const quire_query_opts *o, char **out,
-                                        char **weights)
+                                        char **weights, char **dfs)
 {
-    return build(text, len, o, out, weights);
+    return build(text, len, o, out, weights, dfs);
 }
 
 quire_status quire_query_build(const char *text, size_t len, char **out)

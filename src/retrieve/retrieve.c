@@ -13,7 +13,7 @@ void quire_retrieve_opts_default(quire_retrieve_opts *opts)
     opts->weights = (quire_fts_weights){1.0, 2.0, 1.5};
     quire_query_opts_default(&opts->query);
     opts->fts5_bm25 = false;
-    opts->bm25 = (quire_bm25_params){1.2, 0.75, 1.0, NULL};
+    opts->bm25 = (quire_bm25_params){1.2, 0.75, 0.2, NULL, NULL};
     opts->prf = false;
     opts->prf_docs = 10;
     opts->prf_terms = 10;
@@ -26,6 +26,11 @@ static int by_score_desc(const void *a, const void *b)
     if (x->score > y->score) return -1;
     if (x->score < y->score) return 1;
     return x->chunk_id < y->chunk_id ? -1 : x->chunk_id > y->chunk_id;
+}
+
+static quire_status index_df(void *ctx, const char *s, int64_t *df, int64_t *nrows)
+{
+    return quire_index_query_df(ctx, s, df, nrows);
 }
 
 /* RM3: re-run the question with the relevance model's words of the first
@@ -54,14 +59,19 @@ static quire_status feedback(quire_index *idx, const char *question, const quire
     double lambda = opts->prf_lambda > 0.05 ? (opts->prf_lambda < 1 ? opts->prf_lambda : 1) : 0.05;
     for (size_t i = 0; i < nw; i++) prob[i] *= (1 - lambda) / lambda * (double)(nq ? nq : 1);
     quire_query_opts qo = opts->query;
+    if (!qo.df) {
+        qo.df = index_df;
+        qo.df_ctx = idx;
+    }
     qo.extra = (const char *const *)words;
     qo.extra_weight = prob;
     qo.nextra = nw;
-    char *match = NULL, *weights = NULL;
-    if (!rc) rc = quire_query_build_weighted(question, strlen(question), &qo, &match, &weights);
+    char *match = NULL, *weights = NULL, *dfs = NULL;
+    if (!rc) rc = quire_query_build_weighted(question, strlen(question), &qo, &match, &weights, &dfs);
     if (!rc && match) {
         quire_bm25_params p = opts->bm25;
         p.phrase_weights = weights;
+        p.phrase_df = dfs;
         quire_hit *second = NULL;
         size_t n2 = 0;
         rc = quire_index_search_bm25f(idx, match, &opts->weights, &p, pool, &second, &n2);
@@ -73,6 +83,7 @@ static quire_status feedback(quire_index *idx, const char *question, const quire
     }
     free(match);
     free(weights);
+    free(dfs);
     for (size_t i = 0; i < nw; i++) free(words[i]);
     free(words);
     free(prob);
@@ -89,12 +100,19 @@ quire_status quire_retrieve(quire_index *idx, const char *question, const quire_
     }
     *hits = NULL;
     *n = 0;
-    char *match = NULL, *weights = NULL;
-    quire_status rc = quire_query_build_weighted(question, strlen(question), &opts->query, &match, &weights);
-    if (rc) return quire_error_set(err, rc, "cannot build query: %s", quire_strerror(rc));
+    char *match = NULL, *weights = NULL, *dfs = NULL;
+    quire_query_opts qo = opts->query;
+    if (!opts->fts5_bm25 && !qo.df) {
+        qo.df = index_df;
+        qo.df_ctx = idx;
+    }
+    quire_status rc = quire_query_build_weighted(question, strlen(question), &qo, &match, &weights, &dfs);
+    if (rc) return quire_error_set(err, rc, "cannot build query: %s",
+                                   rc == QUIRE_ERR_DB ? quire_index_errmsg(idx) : quire_strerror(rc));
     if (!match) return QUIRE_OK;
     quire_bm25_params bp = opts->bm25;
     bp.phrase_weights = weights;
+    bp.phrase_df = dfs;
 
     int want = opts->k > 0 ? opts->k : 8;
     int pool = want * 5 < 50 ? 50 : want * 5;
@@ -104,6 +122,7 @@ quire_status quire_retrieve(quire_index *idx, const char *question, const quire_
     else rc = quire_index_search_bm25f(idx, match, &opts->weights, &bp, pool, &cand, &nc);
     free(match);
     free(weights);
+    free(dfs);
     if (rc) return quire_error_set(err, rc, "%s", quire_index_errmsg(idx));
     if (opts->prf && !opts->fts5_bm25 && nc > 0) {
         rc = feedback(idx, question, opts, pool, &cand, &nc);
