@@ -299,7 +299,8 @@ static quire_status build(const char *text, size_t len, const quire_query_opts *
     }
 
     /* Document frequencies and the gate: on a large notebook only the rarest
-     * words (up to gate_budget chunks together) select candidates; the
+     * words (up to gate_budget chunks together; the two rarest up to four
+     * times that) select candidates; the
      * others still score them (MaxScore's "non-essential" terms: a passage
      * holding only common words of the question cannot make the top). */
     bool gated = false;
@@ -320,7 +321,10 @@ static quire_status build(const char *text, size_t len, const quire_query_opts *
                 size_t best = n;
                 for (size_t i = 0; i < n; i++)
                     if (!w[i].essential && (best == n || w[i].df < w[best].df)) best = i;
-                if (best == n || (taken > 0 && sum + w[best].df > budget)) break;
+                /* the two rarest words select unless together far over the
+                 * budget (one rare word alone is too narrow a net) */
+                if (best == n) break;
+                if (taken > 0 && sum + w[best].df > (taken < 2 ? 4 * budget : budget)) break;
                 w[best].essential = true;
                 sum += w[best].df;
                 taken++;

@@ -32,6 +32,11 @@ static char *tmpdir_path(char *dir, const char *name, char *out, size_t cap)
     return out;
 }
 
+static quire_status df_fn(void *ctx, const char *s, int64_t *df, int64_t *nrows)
+{
+    return quire_index_query_df(ctx, s, df, nrows);
+}
+
 static bool top_is(quire_index *idx, const char *q, const char *key)
 {
     quire_hit *h = NULL;
@@ -127,6 +132,40 @@ static void test_records(const char *dir)
     CHECK_EQ_INT(quire_retrieve(idx, "draft horses on farms", &o, &h, &n, &err), QUIRE_OK);
     CHECK(n > 0 && strcmp(h[0].doc_key, "en-horse") == 0);
     quire_hits_free(h, n);
+    /* query planning: document counts, and the rare-word gate forced on */
+    int64_t df = -1, nrows = -1;
+    CHECK_EQ_INT(quire_index_query_df(idx, FTS_LANG_MARK_TEST "en horses", &df, &nrows), QUIRE_OK);
+    CHECK_EQ_INT(nrows, 5);
+    CHECK_EQ_INT(df, 2);   /* en-horse and the bibliography */
+    CHECK_EQ_INT(quire_index_query_df(idx, FTS_LANG_MARK_TEST "en zzzunknown", &df, NULL), QUIRE_OK);
+    CHECK_EQ_INT(df, 0);
+    quire_retrieve_opts_default(&o);
+    o.query.gate_min_rows = 1;
+    o.query.gate_budget = 1;
+    CHECK_EQ_INT(quire_retrieve(idx, "heavy draft horses farms loads", &o, &h, &n, &err), QUIRE_OK);
+    CHECK(n > 0 && strcmp(h[0].doc_key, "en-horse") == 0);
+    quire_hits_free(h, n);
+    {
+        quire_query_opts g;
+        quire_query_opts_default(&g);
+        g.gate_min_rows = 1;
+        g.gate_budget = 1;
+        g.df = df_fn;
+        g.df_ctx = idx;
+        char *m2 = NULL, *w2 = NULL, *d2 = NULL;
+        CHECK_EQ_INT(quire_query_build_weighted("draft heavy horses", 18, &g, &m2, &w2, &d2), QUIRE_OK);
+        /* the two rarest, "draft" and "heavy" (1 chunk each), select;
+         * "horses" (2 chunks) only scores; one pair: draft heavy */
+        CHECK(m2 && strncmp(m2, "(\"" FTS_LANG_MARK_TEST, 5) == 0 && strstr(m2, "heavy\") AND (") != NULL);
+        CHECK_STR(w2, "0,0,1,1,1,-1");
+        CHECK_STR(d2, "1,1,1,1,2,-1");
+        CHECK_EQ_INT(quire_retrieve(idx, "draft heavy horses", &o, &h, &n, &err), QUIRE_OK);
+        CHECK(n == 1 && strcmp(h[0].doc_key, "en-horse") == 0);
+        quire_hits_free(h, n);
+        free(m2);
+        free(w2);
+        free(d2);
+    }
     /* the porter baseline over the same chunks */
     CHECK_EQ_INT(quire_index_search_porter(idx, "\"horses\"", 10, &h, &n), QUIRE_OK);
     CHECK(n >= 2);
