@@ -49,6 +49,12 @@ typedef struct quire_query_opts {
     quire_status (*df)(void *df_ctx, const char *fts_string, int64_t *df, int64_t *nrows);
     void *df_ctx;
     int64_t gate_min_rows, gate_budget;
+    /* With gate_theta > 0 the gate is exact instead (MaxScore): the most
+     * common words whose score bounds idf * weight * (gate_k1 + 1) sum below
+     * gate_theta only score. quire_retrieve() runs the budget gate, takes
+     * the score of its last needed passage as theta and re-plans. A gated
+     * expression starts with '('. */
+    double gate_theta, gate_k1;
 } quire_query_opts;
 
 void quire_query_opts_default(quire_query_opts *o);

@@ -21,6 +21,7 @@
 #include "util/utf8.h"
 
 #include <glib.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,6 +190,8 @@ void quire_query_opts_default(quire_query_opts *o)
     o->df_ctx = NULL;
     o->gate_min_rows = 0;
     o->gate_budget = 0;
+    o->gate_theta = 0;
+    o->gate_k1 = 0;
 }
 
 /* The stemming languages of a question: the detected one when confident,
@@ -330,6 +333,38 @@ static quire_status build(const char *text, size_t len, const quire_query_opts *
                 taken++;
             }
             gated = taken < n;
+        }
+        if (gated && o->gate_theta > 0) {
+            bool budget_set[1024];
+            for (size_t i = 0; i < n; i++) budget_set[i] = w[i].essential;
+            /* MaxScore: a word can add at most idf * weight * (k1 + 1) to a
+             * passage's score; the most common words whose bounds sum below
+             * theta (the score the caller must beat) cannot lift a passage
+             * holding none of the others into the results. */
+            double k1 = o->gate_k1 > 0 ? o->gate_k1 : 1.2, sum = 0;
+            for (size_t i = 0; i < n; i++) w[i].essential = true;
+            for (size_t k = 0; k < n; k++) {
+                size_t best = n;
+                for (size_t i = 0; i < n; i++)
+                    if (w[i].essential && (best == n || w[i].df > w[best].df)) best = i;
+                double N = (double)nrows, d = (double)w[best].df;
+                double wt = 1.0;
+                for (size_t x = 0; x < (o->extra && o->extra_weight ? o->nextra : 0); x++)
+                    if (o->extra[x] && strcmp(o->extra[x], w[best].bare) == 0) wt += o->extra_weight[x];
+                double ub = log(1.0 + (N - d + 0.5) / (d + 0.5)) * wt * (k1 + 1.0);
+                if (k + 1 == n || sum + ub >= o->gate_theta) break;
+                sum += ub;
+                w[best].essential = false;
+            }
+            /* when the exact set is within the budget gate's, that gate's
+             * candidates already hold the answer: keep its expression */
+            bool within = true;
+            for (size_t i = 0; i < n; i++) within &= !w[i].essential || budget_set[i];
+            gated = false;
+            for (size_t i = 0; i < n; i++) {
+                if (within) w[i].essential = budget_set[i];
+                gated |= !w[i].essential;
+            }
         }
         if (rc) {
             free(w);

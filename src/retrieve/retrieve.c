@@ -120,10 +120,39 @@ quire_status quire_retrieve(quire_index *idx, const char *question, const quire_
     size_t nc = 0;
     if (opts->fts5_bm25) rc = quire_index_search_fts(idx, match, &opts->weights, pool, &cand, &nc);
     else rc = quire_index_search_bm25f(idx, match, &opts->weights, &bp, pool, &cand, &nc);
+    /* A gated first pass (large notebook) is made exact: the score of its
+     * pool-th passage bounds what the common words could add (MaxScore). */
+    if (!rc && match[0] == '(' && qo.gate_theta <= 0) {
+        /* theta: the score of the 2k-th passage (room for caps and weights) */
+        size_t need = (size_t)want * 2 < (size_t)pool ? (size_t)want * 2 : (size_t)pool;
+        qo.gate_theta = nc >= need && cand[need - 1].score > 0 ? cand[need - 1].score : 1e-9;
+        qo.gate_k1 = opts->bm25.k1;
+        char *m2 = NULL, *w2 = NULL, *d2 = NULL;
+        rc = quire_query_build_weighted(question, strlen(question), &qo, &m2, &w2, &d2);
+        if (!rc && m2 && strcmp(m2, match) != 0) {
+            quire_bm25_params bp2 = opts->bm25;
+            bp2.phrase_weights = w2;
+            bp2.phrase_df = d2;
+            quire_hit *c2 = NULL;
+            size_t n2 = 0;
+            rc = quire_index_search_bm25f(idx, m2, &opts->weights, &bp2, pool, &c2, &n2);
+            if (!rc) {
+                quire_hits_free(cand, nc);
+                cand = c2;
+                nc = n2;
+            }
+        }
+        free(m2);
+        free(w2);
+        free(d2);
+    }
     free(match);
     free(weights);
     free(dfs);
-    if (rc) return quire_error_set(err, rc, "%s", quire_index_errmsg(idx));
+    if (rc) {
+        quire_hits_free(cand, nc);
+        return quire_error_set(err, rc, "%s", quire_index_errmsg(idx));
+    }
     if (opts->prf && !opts->fts5_bm25 && nc > 0) {
         rc = feedback(idx, question, opts, pool, &cand, &nc);
         if (rc) return quire_error_set(err, rc, "%s", rc == QUIRE_ERR_NOMEM ? "out of memory" : quire_index_errmsg(idx));
