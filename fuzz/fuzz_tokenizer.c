@@ -1,59 +1,65 @@
-/* Fuzz target: the "quire" FTS5 tokenizer and language detection on
- * arbitrary bytes, as a document and as a MATCH string. */
-#include "index/tokenizer.h"
-#include "quire/lang.h"
+/* Fuzz target: arbitrary text through the tokenizers of llama.cpp's vocab
+ * files (../shared/testdata/llm/vocab, found through QUIRE_SHARED; nothing
+ * runs when they are absent). Checks ids are in range and decoding works. */
+#include "quire/gguf.h"
+#include "quire/tokenizer.h"
 
-#include <sqlite3.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int count_token(void *ctx, int tflags, const char *t, int n, int s, int e)
+static const char *const vocabs[] = {
+    "ggml-vocab-llama-spm.gguf", "ggml-vocab-phi-3.gguf", "ggml-vocab-gpt-2.gguf",
+    "ggml-vocab-falcon.gguf", "ggml-vocab-deepseek-llm.gguf", "ggml-vocab-deepseek-coder.gguf",
+    "ggml-vocab-starcoder.gguf", "ggml-vocab-bert-bge.gguf",
+};
+#define N_VOCABS (sizeof vocabs / sizeof vocabs[0])
+
+/* Loaded once for the whole run (fuzz harness state, not library state). */
+static quire_tokenizer *toks[N_VOCABS];
+static int loaded;
+
+static void load_all(void)
 {
-    (void)tflags;
-    (void)t;
-    if (n <= 0 || s < 0 || e < s) abort();
-    (*(int *)ctx)++;
-    return SQLITE_OK;
+    loaded = 1;
+    const char *shared = getenv("QUIRE_SHARED");
+    if (!shared)
+        return;
+    for (size_t i = 0; i < N_VOCABS; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/testdata/llm/vocab/%s", shared, vocabs[i]);
+        quire_gguf *g = NULL;
+        if (quire_gguf_open(path, &g, NULL) == QUIRE_OK)
+            quire_tokenizer_load(g, &toks[i], NULL);
+        quire_gguf_close(g);
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size > (1u << 20)) return 0;
-    quire_lang_guess g;
-    quire_lang_guess_text((const char *)data, size, &g);
-    int ntok = 0;
-    fts_tokenize_query((const char *)data, (int)size, &ntok, count_token);
-    sqlite3 *db = NULL;
-    if (sqlite3_open(":memory:", &db) != SQLITE_OK) return 0;
-    if (fts_tokenizer_register(db) == QUIRE_OK &&
-        sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(b, tokenize='quire')", NULL, NULL, NULL) == SQLITE_OK) {
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(db, "INSERT INTO t(b) VALUES (?1)", -1, &st, NULL) == SQLITE_OK) {
-            sqlite3_bind_text(st, 1, (const char *)data, (int)size, SQLITE_STATIC);
-            sqlite3_step(st);
-            sqlite3_finalize(st);
-        }
-        /* the bytes as one quoted MATCH string (quotes doubled) */
-        char *q = malloc(2 * size + 3);
-        if (q) {
-            size_t o = 0;
-            q[o++] = '"';
-            for (size_t i = 0; i < size; i++) {
-                if (data[i] == '"') q[o++] = '"';
-                q[o++] = (char)data[i];
-            }
-            q[o++] = '"';
-            if (sqlite3_prepare_v2(db, "SELECT rowid FROM t WHERE t MATCH ?1", -1, &st, NULL) == SQLITE_OK) {
-                sqlite3_bind_text(st, 1, q, (int)o, SQLITE_STATIC);
-                while (sqlite3_step(st) == SQLITE_ROW) {
-                }
-                sqlite3_finalize(st);
-            }
-            free(q);
-        }
+    if (!loaded)
+        load_all();
+    for (size_t i = 0; i < N_VOCABS; i++) {
+        const quire_tokenizer *t = toks[i];
+        if (!t)
+            continue;
+        unsigned flags = size ? data[0] & 3 : 3;
+        quire_token *ids = NULL;
+        size_t n = 0;
+        if (quire_tokenizer_encode(t, (const char *)data, size, flags, &ids, &n, NULL) != QUIRE_OK)
+            continue;
+        for (size_t j = 0; j < n; j++)
+            if (ids[j] < 0 || (size_t)ids[j] >= quire_tokenizer_n_tokens(t))
+                abort();
+        char *out = NULL;
+        size_t len = 0;
+        if (quire_tokenizer_decode(t, ids, n, QUIRE_DETOKENIZE_UNPARSE_SPECIAL, &out, &len, NULL) ==
+            QUIRE_OK)
+            free(out);
+        free(ids);
     }
-    sqlite3_close(db);
     return 0;
 }

@@ -15,7 +15,11 @@
  *   pages     for paged formats: the byte span of each page in text, its
  *             printed label ("iv", "12") when the file has one, and whether it
  *             had a text layer.
- *   metadata  title, authors, date, language (ISO 639-1), format ("pdf", ...).
+ *   metadata  title, authors, date, language (ISO 639-1), format ("pdf", ...),
+ *             description (HTML <meta name=description>, ...).
+ *   links     hrefs found in the document (HTML <a href>, Markdown links), as
+ *             written, deduplicated, at most QUIRE_DOC_MAX_LINKS; recorded for
+ *             later use, never fetched.
  *
  * Extractors build a doc with the quire_doc_* builder functions below, which
  * keep these invariants: segments are ordered, non-overlapping, inside text,
@@ -73,6 +77,10 @@ typedef struct quire_doc {
     size_t npages, pages_alloc;
 
     char *title, *authors, *date, *language, *format; /* owned; NULL if unknown */
+    char *description;  /* owned; NULL if unknown */
+
+    char **links;       /* owned hrefs (each owned), nlinks entries, in first-seen order */
+    size_t nlinks, links_alloc;
     char *warnings;     /* owned; human-readable notes ("pages 3, 7: no text layer"); NULL if none */
 
     /* builder state: the heading stack that produces section paths */
@@ -108,9 +116,29 @@ void quire_doc_page_no_text(quire_doc *doc);
 quire_status quire_doc_add_block(quire_doc *doc, const char *text, size_t len,
                                  const quire_block_info *info);
 
+/* Close the sections at levels >= level (1..6): blocks added afterwards
+ * carry the enclosing section path and anchor. For formats whose sections
+ * end explicitly (an HTML <section> or card that ends, an EPUB chapter). */
+void quire_doc_end_section(quire_doc *doc, int level);
+
+/* Deepest heading level in force (0 when none). */
+int quire_doc_section_level(const quire_doc *doc);
+
 /* Replace a metadata field (field is one of "title", "authors", "date",
- * "language"); value is copied; NULL clears it. */
+ * "language", "description"); value is copied; NULL clears it. */
 quire_status quire_doc_set_meta(quire_doc *doc, const char *field, const char *value);
+
+/* Caps on recorded links: more links than this are ignored (not an error);
+ * an href longer than QUIRE_DOC_MAX_LINK_BYTES is skipped. */
+#define QUIRE_DOC_MAX_LINKS 4096
+#define QUIRE_DOC_MAX_LINK_BYTES 2048
+
+/* Record an href (len bytes, copied; need not be NUL-terminated) in
+ * doc->links. Leading/trailing whitespace is trimmed; empty hrefs, hrefs
+ * over the size cap and links past the count cap are ignored (QUIRE_OK).
+ * Deduplication is the caller's business (see the HTML extractor); this keeps
+ * the model a plain list. Returns QUIRE_ERR_NOMEM on allocation failure. */
+quire_status quire_doc_add_link(quire_doc *doc, const char *href, size_t len);
 
 /* Append a line to doc->warnings. */
 quire_status quire_doc_warn(quire_doc *doc, const char *fmt, ...)

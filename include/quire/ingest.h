@@ -51,6 +51,17 @@ quire_status quire_extract_markdown(const void *buf, size_t len, const quire_ext
                                     quire_doc **out, quire_error *err);
 quire_status quire_extract_text(const void *buf, size_t len, const quire_extract_opts *opts,
                                 quire_doc **out, quire_error *err);
+/* Zip containers (office.c). Each XML part read may expand to at most
+ * opts->max_text_bytes and all parts together to opts->max_file_bytes
+ * (QUIRE_ERR_TOO_BIG); entries with absolute or ".." paths refuse the file
+ * (QUIRE_ERR_FORMAT). EPUB chapters become the doc's pages (label = the
+ * chapter's path in the zip), in spine order. */
+quire_status quire_extract_docx(const void *buf, size_t len, const quire_extract_opts *opts,
+                                quire_doc **out, quire_error *err);
+quire_status quire_extract_odt(const void *buf, size_t len, const quire_extract_opts *opts,
+                               quire_doc **out, quire_error *err);
+quire_status quire_extract_epub(const void *buf, size_t len, const quire_extract_opts *opts,
+                                quire_doc **out, quire_error *err);
 
 /* ---- chunking ---- */
 

@@ -60,6 +60,7 @@ int cmd_eval(cli_ctx *ctx, int argc, char **argv);
 int cmd_eval_retrieval(cli_ctx *ctx, int argc, char **argv);
 int cmd_chat(cli_ctx *ctx, int argc, char **argv);
 int cmd_config(cli_ctx *ctx, int argc, char **argv);
+int cmd_model(cli_ctx *ctx, int argc, char **argv);
 
 struct quire_answer;
 /* Print an answer for people (after a streamed one when streamed): text,

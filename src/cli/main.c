@@ -27,6 +27,7 @@ static const struct command {
     {"chat", cmd_chat, "ask questions in a conversation (follow-ups understood)"},
     {"config", cmd_config, "show or set notebook settings (llm.url, llm.model...)"},
     {"eval", cmd_eval, "measure answers on a question file (eval answers)"},
+    {"model", cmd_model, "inspect a GGUF model: info, tokenize"},
 };
 
 static void usage(FILE *out)

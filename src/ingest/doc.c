@@ -50,6 +50,9 @@ void quire_doc_free(quire_doc *doc)
     free(doc->date);
     free(doc->language);
     free(doc->format);
+    free(doc->description);
+    for (size_t i = 0; i < doc->nlinks; i++) free(doc->links[i]);
+    free(doc->links);
     free(doc->warnings);
     free(doc);
 }
@@ -205,6 +208,24 @@ out:
     return rc;
 }
 
+void quire_doc_end_section(quire_doc *doc, int level)
+{
+    if (level < 1) level = 1;
+    for (int l = level; l <= 6; l++) {
+        free(doc->heading[l]);
+        free(doc->heading_anchor[l]);
+        doc->heading[l] = NULL;
+        doc->heading_anchor[l] = NULL;
+    }
+}
+
+int quire_doc_section_level(const quire_doc *doc)
+{
+    for (int l = 6; l >= 1; l--)
+        if (doc->heading[l]) return l;
+    return 0;
+}
+
 quire_status quire_doc_set_meta(quire_doc *doc, const char *field, const char *value)
 {
     char **slot = NULL;
@@ -212,6 +233,7 @@ quire_status quire_doc_set_meta(quire_doc *doc, const char *field, const char *v
     else if (!strcmp(field, "authors")) slot = &doc->authors;
     else if (!strcmp(field, "date")) slot = &doc->date;
     else if (!strcmp(field, "language")) slot = &doc->language;
+    else if (!strcmp(field, "description")) slot = &doc->description;
     else return QUIRE_ERR_INVALID;
     char *v = NULL;
     if (value) {
@@ -225,6 +247,26 @@ quire_status quire_doc_set_meta(quire_doc *doc, const char *field, const char *v
     }
     free(*slot);
     *slot = v;
+    return QUIRE_OK;
+}
+
+quire_status quire_doc_add_link(quire_doc *doc, const char *href, size_t len)
+{
+    while (len && is_space((unsigned char)href[0])) { href++; len--; }
+    while (len && is_space((unsigned char)href[len - 1])) len--;
+    if (!len || len > QUIRE_DOC_MAX_LINK_BYTES || doc->nlinks >= QUIRE_DOC_MAX_LINKS)
+        return QUIRE_OK;
+    quire_status rc = grow((void **)&doc->links, &doc->links_alloc, doc->nlinks + 1,
+                           sizeof *doc->links);
+    if (rc) return rc;
+    buf b = QUIRE_BUF_INIT(0);
+    if (utf8_append_repaired(&b, href, len)) {
+        buf_free(&b);
+        return QUIRE_ERR_NOMEM;
+    }
+    char *s = buf_steal(&b);
+    if (!s) return QUIRE_ERR_NOMEM;
+    doc->links[doc->nlinks++] = s;
     return QUIRE_OK;
 }
 

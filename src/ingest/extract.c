@@ -31,9 +31,24 @@ const char *quire_format_for_path(const char *path)
     return NULL;
 }
 
+/* Which zip-based format a "PK\3\4" buffer holds: EPUB and ODT store an
+ * uncompressed "mimetype" entry first; DOCX has a word/document.xml part. */
+static const char *sniff_zip(const char *b, size_t len)
+{
+    static const char epub[] = "mimetypeapplication/epub+zip";
+    static const char odt[] = "mimetypeapplication/vnd.oasis.opendocument.text";
+    if (len >= 30 + sizeof epub - 1 && !memcmp(b + 30, epub, sizeof epub - 1)) return "epub";
+    if (len >= 30 + sizeof odt - 1 && !memcmp(b + 30, odt, sizeof odt - 1)) return "odt";
+    static const char docx[] = "word/document.xml";
+    for (size_t i = 0; i + sizeof docx - 1 <= len; i++)
+        if (b[i] == 'w' && !memcmp(b + i, docx, sizeof docx - 1)) return "docx";
+    return "zip";
+}
+
 static const char *sniff(const char *b, size_t len)
 {
     if (len >= 5 && !memcmp(b, "%PDF-", 5)) return "pdf";
+    if (len >= 4 && !memcmp(b, "PK\3\4", 4)) return sniff_zip(b, len);
     for (size_t i = 0; i < len && i < 512; i++) {
         if (b[i] == '<') {
             if (len - i >= 5 && (!strncasecmp(b + i, "<html", 5) || !strncasecmp(b + i, "<!doc", 5)))
@@ -60,6 +75,9 @@ quire_status quire_extract(const char *format, const char *name, const void *buf
     if (!strcmp(format, "html")) return quire_extract_html(buf, len, opts, out, err);
     if (!strcmp(format, "md")) return quire_extract_markdown(buf, len, opts, out, err);
     if (!strcmp(format, "txt")) return quire_extract_text(buf, len, opts, out, err);
+    if (!strcmp(format, "docx")) return quire_extract_docx(buf, len, opts, out, err);
+    if (!strcmp(format, "odt")) return quire_extract_odt(buf, len, opts, out, err);
+    if (!strcmp(format, "epub")) return quire_extract_epub(buf, len, opts, out, err);
     return quire_error_set(err, QUIRE_ERR_UNSUPPORTED, "%s: format '%s' is not supported yet",
                            name ? name : "input", format);
 }

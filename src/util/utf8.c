@@ -1,5 +1,7 @@
 #include "util/utf8.h"
 
+#include <string.h>
+
 size_t utf8_decode(const char *s, size_t len, uint32_t *cp)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -51,8 +53,18 @@ size_t utf8_encode(uint32_t cp, char *out)
 
 bool utf8_valid(const char *s, size_t len)
 {
+    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
+        /* ASCII runs dominate real text: skip them 8 bytes at a time. */
+        while (i + 8 <= len) {
+            uint64_t w;
+            memcpy(&w, u + i, 8);
+            if (w & 0x8080808080808080ull) break;
+            i += 8;
+        }
+        while (i < len && u[i] < 0x80) i++;
+        if (i >= len) break;
         uint32_t cp;
         size_t n = utf8_decode(s + i, len - i, &cp);
         if (!n) return false;
@@ -105,6 +117,32 @@ quire_status utf8_append_repaired(buf *b, const char *s, size_t len)
         run = i;
     }
     return buf_append(b, s + run, len - run);
+}
+
+quire_status utf8_append_utf16(buf *b, const char *s, size_t len, bool le)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i + 1 < len; i += 2) {
+        uint32_t c = le ? (uint32_t)(u[i] | u[i + 1] << 8) : (uint32_t)(u[i] << 8 | u[i + 1]);
+        if (c >= 0xD800 && c <= 0xDBFF) {
+            uint32_t lo = 0;
+            if (i + 3 < len)
+                lo = le ? (uint32_t)(u[i + 2] | u[i + 3] << 8) : (uint32_t)(u[i + 2] << 8 | u[i + 3]);
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+                i += 2;
+            } else {
+                c = 0xFFFD;
+            }
+        } else if (c >= 0xDC00 && c <= 0xDFFF) {
+            c = 0xFFFD;
+        }
+        if (c == 0) c = ' ';
+        char tmp[4];
+        quire_status rc = buf_append(b, tmp, utf8_encode(c, tmp));
+        if (rc) return rc;
+    }
+    return QUIRE_OK;
 }
 
 size_t utf8_prefix(const char *s, size_t len, size_t max)

@@ -27,6 +27,11 @@ quire_status utf8_append_repaired(buf *b, const char *s, size_t len);
 /* Append Latin-1 (ISO-8859-1, with Windows-1252 in 0x80-0x9F) bytes as UTF-8. */
 quire_status utf8_append_latin1(buf *b, const char *s, size_t len);
 
+/* Append UTF-16 (little-endian when le, else big-endian; no BOM expected)
+ * as UTF-8. Unpaired surrogates become U+FFFD, NUL becomes a space, a
+ * trailing odd byte is dropped. */
+quire_status utf8_append_utf16(buf *b, const char *s, size_t len, bool le);
+
 /* Length in bytes of the longest prefix of s[0..len) that ends on a code
  * point boundary and is at most max bytes. */
 size_t utf8_prefix(const char *s, size_t len, size_t max);
