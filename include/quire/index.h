@@ -1,11 +1,11 @@
 /* quire — the index: one SQLite file per notebook.
  *
- * Storage schema (version 1; src/index/store.c creates and migrates it)
+ * Storage schema (version 3; src/index/store.c creates and migrates it)
  * ----------------------------------------------------------------------
  *   meta(key PRIMARY KEY, value)       schema_version, created_by
  *   documents(id, key UNIQUE, path, format, sha256, size, mtime, title,
  *             authors, date, language, pages, status, error, warnings,
- *             added_at)
+ *             added_at, description)
  *       key is the canonical absolute path of a file (or a record id for
  *       JSONL records); status is 'indexed' or 'failed'; error holds the
  *       last failure (a changed file that fails to parse keeps its previous
@@ -22,12 +22,15 @@
  *               src/index/tokenizer.c). meta.fts_tokenizer holds the
  *               tokenizer version ("quire 1"); an index built by another
  *               version is rebuilt on the next writable open.
- *
- * Version history: 1 = chunks_fts with unicode61; 2 = the quire tokenizer
- * (migration rebuilds chunks_fts from chunks).
+ *   links(doc_id -> documents ON DELETE CASCADE, ordinal, href)
+ *       hrefs found in the document (HTML, Markdown), never fetched.
  *   embeddings(chunk_id, model, vec)   vec blob: see src/index/store.c
  *   settings(key PRIMARY KEY, value)    user configuration (quire config)
  *   questions(id, asked_at, question, answer_json)   log of answers
+ *
+ * Version history: 1 = chunks_fts with unicode61; 2 = the quire tokenizer
+ * (migration rebuilds chunks_fts from chunks); 3 = documents.description and
+ * links.
  *
  * A newer schema_version than this binary knows is refused
  * (QUIRE_ERR_SCHEMA); older ones are migrated on open.
@@ -50,7 +53,7 @@
 extern "C" {
 #endif
 
-#define QUIRE_SCHEMA_VERSION 2
+#define QUIRE_SCHEMA_VERSION 3
 
 typedef struct quire_index quire_index;
 
@@ -77,6 +80,8 @@ typedef struct quire_doc_info {
     int64_t size, mtime, added_at;
     int pages;
     int chunks;     /* number of chunks (filled by get/list) */
+    char *description; /* HTML meta description, front matter... or NULL */
+    int links;      /* number of recorded links (filled by get/list) */
 } quire_doc_info;
 
 void quire_doc_info_clear(quire_doc_info *info);

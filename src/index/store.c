@@ -81,13 +81,25 @@ static const char *migrate_1_to_2 =
     "UPDATE meta SET value = '2' WHERE key = 'schema_version';"
     "INSERT OR REPLACE INTO meta(key, value) VALUES ('fts_tokenizer', '" FTS_TOKENIZER_META "');";
 
-static const char *schema_v2 =
+/* Version 3: documents.description and the links table (hrefs found in a
+ * document, recorded for later use, never fetched). */
+#define LINKS_SCHEMA                                                                              \
+    "CREATE TABLE links(doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"      \
+    "  ordinal INTEGER NOT NULL, href TEXT NOT NULL, PRIMARY KEY(doc_id, ordinal));"
+
+static const char *migrate_2_to_3 =
+    "ALTER TABLE documents ADD COLUMN description TEXT;"
+    LINKS_SCHEMA
+    "UPDATE meta SET value = '3' WHERE key = 'schema_version';";
+
+static const char *schema_v3 =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE documents("
     "  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, path TEXT, format TEXT,"
     "  sha256 TEXT, size INTEGER, mtime INTEGER, title TEXT, authors TEXT, date TEXT,"
     "  language TEXT, pages INTEGER, status TEXT NOT NULL, error TEXT, warnings TEXT,"
-    "  added_at INTEGER);"
+    "  added_at INTEGER, description TEXT);"
+    LINKS_SCHEMA
     "CREATE TABLE chunks("
     "  id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
     "  ordinal INTEGER NOT NULL, page_start INTEGER, page_end INTEGER, page_label TEXT,"
@@ -99,7 +111,7 @@ static const char *schema_v2 =
     "  model TEXT NOT NULL, vec BLOB NOT NULL, PRIMARY KEY(chunk_id, model));"
     "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE questions(id INTEGER PRIMARY KEY, asked_at INTEGER, question TEXT, answer_json TEXT);"
-    "INSERT INTO meta(key, value) VALUES ('schema_version', '2'), ('created_by', 'quire'),"
+    "INSERT INTO meta(key, value) VALUES ('schema_version', '3'), ('created_by', 'quire'),"
     "  ('fts_tokenizer', '" FTS_TOKENIZER_META "');";
 
 static quire_status exec(quire_index *idx, const char *sql)
@@ -175,9 +187,10 @@ static quire_status migrate(quire_index *idx, bool create)
     if (v == QUIRE_SCHEMA_VERSION) return check_tokenizer(idx, true);
     if (v == 0 && !create) return fail(idx, QUIRE_ERR_SCHEMA, "empty database: not a quire notebook");
     if ((rc = exec(idx, "BEGIN IMMEDIATE"))) return rc;
-    if (v == 0) rc = exec(idx, schema_v2);
+    if (v == 0) rc = exec(idx, schema_v3);
     if (v == 1) rc = exec(idx, migrate_1_to_2);
-    /* Future migrations: if (!rc && v <= 2) rc = exec(idx, migrate_2_to_3); ... */
+    if (!rc && (v == 1 || v == 2)) rc = exec(idx, migrate_2_to_3);
+    /* Future migrations: if (!rc && v >= 1 && v <= 3) rc = exec(idx, migrate_3_to_4); ... */
     if (rc) {
         exec(idx, "ROLLBACK");
         return rc;
@@ -254,14 +267,15 @@ void quire_doc_info_clear(quire_doc_info *d)
     if (!d) return;
     free(d->key); free(d->path); free(d->format); free(d->sha256); free(d->title);
     free(d->authors); free(d->date); free(d->language); free(d->status); free(d->error);
-    free(d->warnings);
+    free(d->warnings); free(d->description);
     memset(d, 0, sizeof *d);
 }
 
 #define DOC_COLUMNS                                                                          \
     "d.id, d.key, d.path, d.format, d.sha256, d.size, d.mtime, d.title, d.authors, d.date, " \
     "d.language, d.pages, d.status, d.error, d.warnings, d.added_at, "                       \
-    "(SELECT count(*) FROM chunks c WHERE c.doc_id = d.id)"
+    "(SELECT count(*) FROM chunks c WHERE c.doc_id = d.id), d.description, "                 \
+    "(SELECT count(*) FROM links l WHERE l.doc_id = d.id)"
 
 static void read_doc_row(sqlite3_stmt *st, quire_doc_info *d)
 {
@@ -283,6 +297,8 @@ static void read_doc_row(sqlite3_stmt *st, quire_doc_info *d)
     d->warnings = col_text(st, 14);
     d->added_at = sqlite3_column_int64(st, 15);
     d->chunks = sqlite3_column_int(st, 16);
+    d->description = col_text(st, 17);
+    d->links = sqlite3_column_int(st, 18);
 }
 
 quire_status quire_index_get_doc(quire_index *idx, const char *key, quire_doc_info *out)
@@ -432,6 +448,24 @@ void quire_index_rollback(quire_index *idx)
     exec(idx, "ROLLBACK");
 }
 
+static quire_status insert_links(quire_index *idx, int64_t doc_id, const quire_doc *doc)
+{
+    if (!doc->nlinks) return QUIRE_OK;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(idx->db, "INSERT INTO links(doc_id, ordinal, href) VALUES (?1, ?2, ?3)", -1, &st, NULL))
+        return db_fail(idx, "insert link");
+    quire_status rc = QUIRE_OK;
+    for (size_t i = 0; i < doc->nlinks && !rc; i++) {
+        sqlite3_bind_int64(st, 1, doc_id);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+        sqlite3_bind_text(st, 3, doc->links[i], -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) rc = db_fail(idx, "insert link");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 quire_status quire_index_put_doc(quire_index *idx, const quire_doc_info *info, const quire_doc *doc,
                                  const quire_chunk *chunks, size_t nchunks)
 {
@@ -442,8 +476,9 @@ quire_status quire_index_put_doc(quire_index *idx, const quire_doc_info *info, c
     const char *title = info->title ? info->title : doc->title;
     if (!rc && sqlite3_prepare_v2(idx->db,
                                   "INSERT INTO documents(key, path, format, sha256, size, mtime, title,"
-                                  " authors, date, language, pages, status, error, warnings, added_at)"
-                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'indexed', NULL, ?12, ?13)",
+                                  " authors, date, language, pages, status, error, warnings, added_at,"
+                                  " description)"
+                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'indexed', NULL, ?12, ?13, ?14)",
                                   -1, &st, NULL))
         rc = db_fail(idx, "insert document");
     if (!rc) {
@@ -460,10 +495,13 @@ quire_status quire_index_put_doc(quire_index *idx, const quire_doc_info *info, c
         sqlite3_bind_int(st, 11, info->pages ? info->pages : (int)doc->npages);
         bind_text_or_null(st, 12, doc->warnings);
         sqlite3_bind_int64(st, 13, (sqlite3_int64)time(NULL));
+        bind_text_or_null(st, 14, doc->description);
         if (sqlite3_step(st) != SQLITE_DONE) rc = db_fail(idx, "insert document");
     }
     sqlite3_finalize(st);
-    if (!rc) rc = insert_chunks(idx, sqlite3_last_insert_rowid(idx->db), doc, chunks, nchunks, title);
+    int64_t doc_id = sqlite3_last_insert_rowid(idx->db);
+    if (!rc) rc = insert_chunks(idx, doc_id, doc, chunks, nchunks, title);
+    if (!rc) rc = insert_links(idx, doc_id, doc);
     if (rc) {
         char keep[512];
         snprintf(keep, sizeof keep, "%s", idx->errmsg);

@@ -242,8 +242,11 @@ static void test_migration(const char *dir)
     CHECK_EQ_INT(sqlite3_open(db, &s), SQLITE_OK);
     sqlite3_stmt *st;
     CHECK_EQ_INT(sqlite3_prepare_v2(s, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st, NULL), SQLITE_OK);
-    CHECK(sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "2") == 0);
+    CHECK(sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "3") == 0);
     sqlite3_finalize(st);
+    /* version 3: links table and documents.description */
+    CHECK_EQ_INT(sqlite3_exec(s, "SELECT doc_id, ordinal, href FROM links; SELECT description FROM documents",
+                              NULL, NULL, NULL), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_prepare_v2(s, "SELECT sql FROM sqlite_master WHERE name = 'chunks_fts'", -1, &st, NULL), SQLITE_OK);
     CHECK(sqlite3_step(st) == SQLITE_ROW && strstr((const char *)sqlite3_column_text(st, 0), "tokenize='quire'"));
     sqlite3_finalize(st);
