@@ -27,6 +27,7 @@
 #include "index/rank.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,10 +161,18 @@ static void quire_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_co
     if (b < 0) b = 0;
     if (b > 1) b = 1;
     double w[MAX_COLS], norm[MAX_COLS];
+    const rank_lens *L = api->xUserData(fts);
+    const uint32_t *known = NULL;
+    if (L && L->active && L->len && L->ncol == q->ncol) {
+        sqlite3_int64 rowid = api->xRowid(fts);
+        if (rowid >= 0 && rowid < L->nrowid && L->len[rowid * L->ncol] != RANK_LEN_UNKNOWN)
+            known = &L->len[rowid * L->ncol];
+    }
     for (int c = 0; c < q->ncol; c++) {
         w[c] = arg_double(val, nval, 5 + c, 1.0);
         int len = 0;
-        rc = api->xColumnSize(fts, c, &len);
+        if (known) len = (int)known[c];
+        else rc = api->xColumnSize(fts, c, &len);
         if (rc != SQLITE_OK) {
             sqlite3_result_error_code(ctx, rc);
             return;
@@ -193,7 +202,81 @@ static void quire_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_co
     sqlite3_result_double(ctx, -score);
 }
 
-quire_status fts_rank_register(sqlite3 *db)
+void rank_lens_clear(rank_lens *lens)
+{
+    free(lens->len);
+    memset(lens, 0, sizeof *lens);
+}
+
+/* An FTS5 varint (SQLite's format: big-endian 7-bit groups, the 9th byte
+ * whole). Returns the bytes read, 0 when the blob ends first. */
+static int get_varint(const unsigned char *p, int n, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (int i = 0; i < n && i < 9; i++) {
+        if (i == 8) {
+            *v = (x << 8) | p[i];
+            return 9;
+        }
+        x = (x << 7) | (p[i] & 0x7f);
+        if (!(p[i] & 0x80)) {
+            *v = x;
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+quire_status rank_lens_load(sqlite3 *db, const char *table, int ncol, rank_lens *lens)
+{
+    rank_lens_clear(lens);
+    if (ncol <= 0 || ncol > MAX_COLS) return QUIRE_ERR_INVALID;
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT max(id) FROM \"%s\"", table);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return QUIRE_ERR_DB;
+    sqlite3_int64 maxid = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (maxid < 0) maxid = 0;
+    if (maxid >= RANK_LENS_MAX_ROWID) maxid = RANK_LENS_MAX_ROWID - 1;
+    size_t cells = (size_t)(maxid + 1) * (size_t)ncol;
+    uint32_t *len = malloc(cells * sizeof *len);
+    if (!len) return QUIRE_ERR_NOMEM;
+    memset(len, 0xff, cells * sizeof *len); /* RANK_LEN_UNKNOWN */
+    snprintf(sql, sizeof sql, "SELECT id, sz FROM \"%s\"", table);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        free(len);
+        return QUIRE_ERR_DB;
+    }
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 id = sqlite3_column_int64(st, 0);
+        if (id < 0 || id > maxid) continue;
+        const unsigned char *b = sqlite3_column_blob(st, 1);
+        int n = sqlite3_column_bytes(st, 1), off = 0;
+        uint32_t v[MAX_COLS];
+        int c = 0;
+        for (; c < ncol && b; c++) {
+            uint64_t x;
+            int k = get_varint(b + off, n - off, &x);
+            if (!k || x >= RANK_LEN_UNKNOWN) break;
+            v[c] = (uint32_t)x;
+            off += k;
+        }
+        if (c == ncol) memcpy(&len[(size_t)id * (size_t)ncol], v, (size_t)ncol * sizeof *v);
+    }
+    sqlite3_finalize(st);
+    if (r != SQLITE_DONE) {
+        free(len);
+        return QUIRE_ERR_DB;
+    }
+    lens->len = len;
+    lens->nrowid = maxid + 1;
+    lens->ncol = ncol;
+    return QUIRE_OK;
+}
+
+quire_status fts_rank_register(sqlite3 *db, const rank_lens *lens)
 {
     if (!db) return QUIRE_ERR_INVALID;
     fts5_api *api = NULL;
@@ -203,6 +286,6 @@ quire_status fts_rank_register(sqlite3 *db)
     sqlite3_step(st);
     sqlite3_finalize(st);
     if (!api || api->iVersion < 2) return QUIRE_ERR_UNSUPPORTED;
-    if (api->xCreateFunction(api, "quire_bm25", NULL, quire_bm25, NULL) != SQLITE_OK) return QUIRE_ERR_DB;
+    if (api->xCreateFunction(api, "quire_bm25", (void *)lens, quire_bm25, NULL) != SQLITE_OK) return QUIRE_ERR_DB;
     return QUIRE_OK;
 }

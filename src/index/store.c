@@ -30,10 +30,14 @@ struct quire_index {
     int64_t df_rows;        /* chunk count at the time the cache was filled, -1 = unknown */
     int df_version;         /* PRAGMA data_version when the cache was filled */
     bool has_vocab;         /* temp.quire_vocab created */
+    rank_lens lens;         /* chunks_fts token counts for quire_bm25(), filled on first search */
+    bool lens_loaded;       /* lens matches df_version */
     int batch;          /* > 0 inside quire_index_begin() .. commit/rollback */
     bool has_porter;    /* temp.porter_fts built (evaluation baseline) */
     char errmsg[512];
 };
+
+static quire_status lens_ready(quire_index *idx);
 
 static quire_status fail(quire_index *idx, quire_status code, const char *fmt, ...)
 {
@@ -215,7 +219,7 @@ quire_status quire_index_open(const char *path, unsigned flags, quire_index **ou
     }
     sqlite3_busy_timeout(idx->db, 5000);
     quire_status rc = QUIRE_OK;
-    if (fts_tokenizer_register(idx->db) != QUIRE_OK || fts_rank_register(idx->db) != QUIRE_OK)
+    if (fts_tokenizer_register(idx->db) != QUIRE_OK || fts_rank_register(idx->db, &idx->lens) != QUIRE_OK)
         rc = fail(idx, QUIRE_ERR_DB, "cannot register the FTS5 tokenizer: %s", sqlite3_errmsg(idx->db));
     if (!(flags & QUIRE_INDEX_READONLY)) {
         rc = exec(idx, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
@@ -251,6 +255,7 @@ void quire_index_close(quire_index *idx)
     if (!idx) return;
     free(idx->df_cache);
     sqlite3_close(idx->db);
+    rank_lens_clear(&idx->lens);
     free(idx);
 }
 
@@ -669,10 +674,30 @@ quire_status quire_index_search_bm25f(quire_index *idx, const char *match, const
         " (SELECT rowid AS id, quire_bm25(chunks_fts, ?6, ?7, ?8, ?9, ?10, ?2, ?3, ?4) AS score FROM chunks_fts"
         "  WHERE chunks_fts MATCH ?1 ORDER BY score LIMIT ?5) s"
         " JOIN chunks c ON c.id = s.id JOIN documents d ON d.id = c.doc_id ORDER BY s.score";
-    return search(idx, sql, match, &w, &p, k, out, n);
+    quire_status rc = lens_ready(idx);
+    if (rc) return rc;
+    idx->lens.active = idx->lens_loaded;
+    rc = search(idx, sql, match, &w, &p, k, out, n);
+    idx->lens.active = false;
+    return rc;
 }
 
 /* ---- document frequencies (for query planning) ---- */
+
+static quire_status df_cache_check(quire_index *idx);
+
+/* The in-memory token counts of chunks_fts for quire_bm25(), (re)loaded
+ * when the notebook changed. A failed load leaves them unused (quire_bm25()
+ * then reads chunks_fts_docsize row by row: slower, same scores). */
+static quire_status lens_ready(quire_index *idx)
+{
+    quire_status rc = df_cache_check(idx);
+    if (rc || idx->lens_loaded) return rc;
+    rc = rank_lens_load(idx->db, "chunks_fts_docsize", 3, &idx->lens);
+    if (rc == QUIRE_ERR_NOMEM) return fail(idx, rc, "out of memory");
+    idx->lens_loaded = rc == QUIRE_OK;
+    return QUIRE_OK;
+}
 
 static int data_version(quire_index *idx)
 {
@@ -699,6 +724,8 @@ static quire_status df_cache_check(quire_index *idx)
     } else {
         memset(idx->df_cache, 0, DF_CACHE_SLOTS * sizeof *idx->df_cache);
         idx->df_rows = -1;
+        rank_lens_clear(&idx->lens);
+        idx->lens_loaded = false;
     }
     idx->df_version = v;
     return QUIRE_OK;
