@@ -24,8 +24,12 @@ typedef struct df_entry {
     bool used;
 } df_entry;
 
+/* Statements kept prepared on the handle (the hot path of a search). */
+enum { ST_SEARCH_FTS, ST_SEARCH_BM25F, ST_SEARCH_PORTER, ST_DATA_VERSION, ST_VOCAB, ST_COUNT };
+
 struct quire_index {
     sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT]; /* prepared on first use, finalized by close */
     df_entry *df_cache;     /* DF_CACHE_SLOTS entries, or NULL before first use */
     int64_t df_rows;        /* chunk count at the time the cache was filled, -1 = unknown */
     int df_version;         /* PRAGMA data_version when the cache was filled */
@@ -38,6 +42,24 @@ struct quire_index {
 };
 
 static quire_status lens_ready(quire_index *idx);
+
+/* The statement of slot i, prepared on first use (NULL on failure: the
+ * caller reports sqlite3_errmsg). The caller must sqlite3_reset() it when
+ * done (stmt_done()), so that no read transaction stays open. */
+static sqlite3_stmt *stmt(quire_index *idx, int i, const char *sql)
+{
+    if (!idx->st[i] && sqlite3_prepare_v3(idx->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &idx->st[i], NULL) != SQLITE_OK) {
+        sqlite3_finalize(idx->st[i]);
+        idx->st[i] = NULL;
+    }
+    return idx->st[i];
+}
+
+static void stmt_done(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
 
 static quire_status fail(quire_index *idx, quire_status code, const char *fmt, ...)
 {
@@ -254,6 +276,7 @@ void quire_index_close(quire_index *idx)
 {
     if (!idx) return;
     free(idx->df_cache);
+    for (int i = 0; i < ST_COUNT; i++) sqlite3_finalize(idx->st[i]);
     sqlite3_close(idx->db);
     rank_lens_clear(&idx->lens);
     free(idx);
@@ -605,7 +628,7 @@ static void read_hit_row(sqlite3_stmt *st, quire_hit *h, int score_col)
     if (score_col >= 0) h->score = -sqlite3_column_double(st, score_col);
 }
 
-static quire_status search(quire_index *idx, const char *sql, const char *match,
+static quire_status search(quire_index *idx, int slot, const char *sql, const char *match,
                            const quire_fts_weights *w, const quire_bm25_params *p, int k,
                            quire_hit **out, size_t *n)
 {
@@ -613,8 +636,8 @@ static quire_status search(quire_index *idx, const char *sql, const char *match,
     *n = 0;
     if (k <= 0) return QUIRE_OK;
     if (k > 10000) k = 10000;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(idx->db, sql, -1, &st, NULL)) return db_fail(idx, "search");
+    sqlite3_stmt *st = stmt(idx, slot, sql);
+    if (!st) return db_fail(idx, "search");
     sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
     sqlite3_bind_double(st, 2, w->text);
     sqlite3_bind_double(st, 3, w->title);
@@ -629,7 +652,7 @@ static quire_status search(quire_index *idx, const char *sql, const char *match,
     }
     quire_hit *hits = calloc((size_t)k, sizeof *hits);
     if (!hits) {
-        sqlite3_finalize(st);
+        stmt_done(st);
         return fail(idx, QUIRE_ERR_NOMEM, "out of memory");
     }
     size_t count = 0;
@@ -641,7 +664,7 @@ static quire_status search(quire_index *idx, const char *sql, const char *match,
         rc = fail(idx, ext == SQLITE_ERROR ? QUIRE_ERR_INVALID : QUIRE_ERR_DB, "search: %s",
                   sqlite3_errmsg(idx->db));
     }
-    sqlite3_finalize(st);
+    stmt_done(st);
     if (rc) {
         quire_hits_free(hits, count);
         return rc;
@@ -661,7 +684,7 @@ quire_status quire_index_search_fts(quire_index *idx, const char *match,
         " (SELECT rowid AS id, bm25(chunks_fts, ?2, ?3, ?4) AS score FROM chunks_fts"
         "  WHERE chunks_fts MATCH ?1 ORDER BY score LIMIT ?5) s"
         " JOIN chunks c ON c.id = s.id JOIN documents d ON d.id = c.doc_id ORDER BY s.score";
-    return search(idx, sql, match, &w, NULL, k, out, n);
+    return search(idx, ST_SEARCH_FTS, sql, match, &w, NULL, k, out, n);
 }
 
 quire_status quire_index_search_bm25f(quire_index *idx, const char *match, const quire_fts_weights *weights,
@@ -677,7 +700,7 @@ quire_status quire_index_search_bm25f(quire_index *idx, const char *match, const
     quire_status rc = lens_ready(idx);
     if (rc) return rc;
     idx->lens.active = idx->lens_loaded;
-    rc = search(idx, sql, match, &w, &p, k, out, n);
+    rc = search(idx, ST_SEARCH_BM25F, sql, match, &w, &p, k, out, n);
     idx->lens.active = false;
     return rc;
 }
@@ -701,11 +724,11 @@ static quire_status lens_ready(quire_index *idx)
 
 static int data_version(quire_index *idx)
 {
-    sqlite3_stmt *st;
+    sqlite3_stmt *st = stmt(idx, ST_DATA_VERSION, "PRAGMA data_version");
     int v = -1;
-    if (sqlite3_prepare_v2(idx->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK) {
+    if (st) {
         if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
-        sqlite3_finalize(st);
+        stmt_done(st);
     }
     return v;
 }
@@ -762,13 +785,12 @@ static quire_status token_df(quire_index *idx, const char *t, size_t n, int64_t 
         if (rc) return rc;
         idx->has_vocab = true;
     }
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(idx->db, "SELECT doc FROM temp.quire_vocab WHERE term = ?1", -1, &st, NULL))
-        return db_fail(idx, "term frequency");
+    sqlite3_stmt *st = stmt(idx, ST_VOCAB, "SELECT doc FROM temp.quire_vocab WHERE term = ?1");
+    if (!st) return db_fail(idx, "term frequency");
     sqlite3_bind_text(st, 1, t, (int)n, SQLITE_STATIC);
     int r = sqlite3_step(st);
     *df = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
+    stmt_done(st);
     if (r != SQLITE_ROW && r != SQLITE_DONE) return db_fail(idx, "term frequency");
     if (e) {
         memcpy(e->term, t, n);
@@ -839,7 +861,7 @@ quire_status quire_index_search_porter(quire_index *idx, const char *match, int 
         " (SELECT rowid AS id, bm25(porter_fts, ?2, ?3, ?4) AS score FROM temp.porter_fts"
         "  WHERE porter_fts MATCH ?1 ORDER BY score LIMIT ?5) s"
         " JOIN chunks c ON c.id = s.id JOIN documents d ON d.id = c.doc_id ORDER BY s.score";
-    return search(idx, sql, match, &w, NULL, k, out, n);
+    return search(idx, ST_SEARCH_PORTER, sql, match, &w, NULL, k, out, n);
 }
 
 quire_status quire_index_get_chunk(quire_index *idx, int64_t chunk_id, quire_hit **out)
