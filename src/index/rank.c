@@ -27,6 +27,7 @@
 #include "index/rank.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,22 +181,34 @@ static void quire_bm25(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_co
         norm[c] = 1.0 - b + b * (double)len / q->avglen[c];
         if (norm[c] <= 0) norm[c] = 1.0;
     }
-    memset(q->tf, 0, (size_t)q->nphrase * (size_t)q->ncol * sizeof *q->tf);
-    int ninst = 0;
-    rc = api->xInstCount(fts, &ninst);
-    for (int i = 0; rc == SQLITE_OK && i < ninst; i++) {
-        int p, c, off;
-        rc = api->xInst(fts, i, &p, &c, &off);
-        if (rc == SQLITE_OK && p >= 0 && p < q->nphrase && c >= 0 && c < q->ncol) q->tf[p * q->ncol + c] += 1.0;
-    }
-    if (rc != SQLITE_OK) {
-        sqlite3_result_error_code(ctx, rc);
-        return;
-    }
+    /* Term frequencies per phrase and column from each phrase's own
+     * position list (xPhraseFirst/Next): cheaper than xInstCount(), which
+     * merges the instances of all phrases into one sorted array, and
+     * phrases of weight 0 (the gate's selecting words) are not read. */
     double score = 0;
     for (int p = 0; p < q->nphrase; p++) {
+        if (!(q->pweight[p] > 0)) continue;
+        double *tf = &q->tf[p * q->ncol];
+        for (int c = 0; c < q->ncol; c++) tf[c] = 0;
+        Fts5PhraseIter it;
+        int c = -1, off = 0;
+        bool any = false;
+        rc = api->xPhraseFirst(fts, p, &it, &c, &off);
+        while (rc == SQLITE_OK && c >= 0) {
+            if (c < q->ncol) {
+                tf[c] += 1.0;
+                any = true;
+            }
+            api->xPhraseNext(fts, &it, &c, &off);
+        }
+        if (rc != SQLITE_OK) {
+            sqlite3_result_error_code(ctx, rc);
+            return;
+        }
+        if (!any) continue;
         double t = 0;
-        for (int c = 0; c < q->ncol; c++) t += w[c] * q->tf[p * q->ncol + c] / norm[c];
+        for (int k = 0; k < q->ncol; k++)
+            if (tf[k] > 0) t += w[k] * tf[k] / norm[k];
         if (t <= 0) continue;
         score += q->pweight[p] * q->idf[p] * t * (k1 + 1) / (t + k1);
     }
