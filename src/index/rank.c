@@ -23,6 +23,14 @@
  * row), each column is normalised by its own average length (BM25F), so a
  * long body does not drown a matching title, and phrases (the query
  * builder's word pairs) can count for less than single words.
+ *
+ * Speed (FTS5 calls the function for every row matching the expression,
+ * thousands per question on a large notebook): the column lengths come
+ * from the rank_lens table in memory when the caller provides it (else
+ * xColumnSize(), a B-tree search of the docsize table per row), and term
+ * frequencies from each weighted phrase's position list (xPhraseFirst),
+ * not xInstCount(), which merges the instances of all phrases. Both give
+ * the same numbers; tests/retrieve/test_rank_fast.c checks it.
  */
 #include "index/rank.h"
 
