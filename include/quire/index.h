@@ -1,11 +1,11 @@
 /* quire — the index: one SQLite file per notebook.
  *
- * Storage schema (version 1; src/index/store.c creates and migrates it)
+ * Storage schema (version 3; src/index/store.c creates and migrates it)
  * ----------------------------------------------------------------------
  *   meta(key PRIMARY KEY, value)       schema_version, created_by
  *   documents(id, key UNIQUE, path, format, sha256, size, mtime, title,
  *             authors, date, language, pages, status, error, warnings,
- *             added_at)
+ *             added_at, description)
  *       key is the canonical absolute path of a file (or a record id for
  *       JSONL records); status is 'indexed' or 'failed'; error holds the
  *       last failure (a changed file that fails to parse keeps its previous
@@ -17,10 +17,20 @@
  *       text (quire_doc.text); flags are quire_seg_flag bits; title repeats
  *       the document title so FTS5 can weight it.
  *   chunks_fts  FTS5(text, title, section), external content = chunks,
- *               kept in sync by triggers.
+ *               kept in sync by triggers, tokenize='quire' (case and accent
+ *               folding, stopwords and Snowball stems per detected language:
+ *               src/index/tokenizer.c). meta.fts_tokenizer holds the
+ *               tokenizer version ("quire 1"); an index built by another
+ *               version is rebuilt on the next writable open.
+ *   links(doc_id -> documents ON DELETE CASCADE, ordinal, href)
+ *       hrefs found in the document (HTML, Markdown), never fetched.
  *   embeddings(chunk_id, model, vec)   vec blob: see src/index/store.c
  *   settings(key PRIMARY KEY, value)    user configuration (quire config)
  *   questions(id, asked_at, question, answer_json)   log of answers
+ *
+ * Version history: 1 = chunks_fts with unicode61; 2 = the quire tokenizer
+ * (migration rebuilds chunks_fts from chunks); 3 = documents.description and
+ * links.
  *
  * A newer schema_version than this binary knows is refused
  * (QUIRE_ERR_SCHEMA); older ones are migrated on open.
@@ -43,7 +53,7 @@
 extern "C" {
 #endif
 
-#define QUIRE_SCHEMA_VERSION 1
+#define QUIRE_SCHEMA_VERSION 3
 
 typedef struct quire_index quire_index;
 
@@ -70,6 +80,8 @@ typedef struct quire_doc_info {
     int64_t size, mtime, added_at;
     int pages;
     int chunks;     /* number of chunks (filled by get/list) */
+    char *description; /* HTML meta description, front matter... or NULL */
+    int links;      /* number of recorded links (filled by get/list) */
 } quire_doc_info;
 
 void quire_doc_info_clear(quire_doc_info *info);
@@ -83,6 +95,13 @@ quire_status quire_index_get_doc(quire_index *idx, const char *key, quire_doc_in
  * info leaves them NULL/0. */
 quire_status quire_index_put_doc(quire_index *idx, const quire_doc_info *info, const quire_doc *doc,
                                  const quire_chunk *chunks, size_t nchunks);
+
+/* Group many put_doc/remove_doc calls in one transaction (bulk loads such as
+ * JSONL records): each document becomes a savepoint. Nothing is durable
+ * before quire_index_commit(); quire_index_rollback() drops the batch. */
+quire_status quire_index_begin(quire_index *idx);
+quire_status quire_index_commit(quire_index *idx);
+void quire_index_rollback(quire_index *idx);
 
 /* Record that info->key failed to ingest with message `error`. An already
  * indexed version keeps its chunks; a new key gets a 'failed' row. */
@@ -132,6 +151,33 @@ typedef struct quire_fts_weights {
 quire_status quire_index_search_fts(quire_index *idx, const char *match,
                                     const quire_fts_weights *weights, int k,
                                     quire_hit **out, size_t *n);
+
+/* Parameters of quire_bm25(), the BM25F ranking of src/index/rank.c. */
+typedef struct quire_bm25_params {
+    double k1;             /* term frequency saturation (FTS5's bm25(): 1.2) */
+    double b;              /* length normalisation, 0..1 (FTS5's bm25(): 0.75) */
+    double phrase_weight;  /* multiplier for multi-word phrases of the query */
+    const char *phrase_weights; /* per-phrase weights "1,1,0.3" in MATCH order, or NULL (borrowed) */
+    const char *phrase_df;      /* per-phrase document counts "120,-1,..." (-1: count them), or NULL */
+} quire_bm25_params;
+
+/* Document frequency for query planning: the number of chunks holding the
+ * tokens of one MATCH string (a quoted word as the query builder writes it;
+ * the largest count over its colocated variants), and the number of chunks.
+ * Counts are cached per handle until the notebook changes. fts_string may be
+ * NULL to get only *nrows. */
+quire_status quire_index_query_df(quire_index *idx, const char *fts_string, int64_t *df, int64_t *nrows);
+
+/* As quire_index_search_fts(), ranked by quire_bm25() (BM25F: per-column
+ * length normalisation, tunable k1/b, phrase weight). params NULL: 1.2, 0.75, 1. */
+quire_status quire_index_search_bm25f(quire_index *idx, const char *match, const quire_fts_weights *weights,
+                                      const quire_bm25_params *params, int k, quire_hit **out, size_t *n);
+
+/* Evaluation baseline: the same MATCH over a temporary FTS5 table with
+ * SQLite's stock `porter unicode61` tokenizer and default bm25() (built from
+ * chunks on first use in this connection; not kept in the file). */
+quire_status quire_index_search_porter(quire_index *idx, const char *match, int k,
+                                       quire_hit **out, size_t *n);
 
 /* Chunk by id (neighbour expansion, citations). QUIRE_ERR_NOT_FOUND if absent.
  * *out must be released with quire_hits_free(out, 1). */

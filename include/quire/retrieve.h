@@ -12,6 +12,8 @@
 
 #include "quire/error.h"
 #include "quire/index.h"
+#include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -23,6 +25,48 @@ extern "C" {
  * text has no searchable word (then nothing can match). Stopwords are
  * dropped unless the query has nothing else. */
 quire_status quire_query_build(const char *text, size_t len, char **out);
+
+typedef struct quire_query_opts {
+    bool bigrams;        /* add adjacent word pairs as phrases (default true; their
+                            weight is quire_bm25_params.phrase_weight) */
+    double exact_weight; /* > 0: also match each word's exact form (case and
+                            accents aside) with this phrase weight */
+    bool plain;          /* bare folded words only, no language directive: for
+                            FTS5 tables with other tokenizers (eval baseline) */
+    size_t max_terms;    /* at most this many words (default 64) */
+    const char *langs;   /* stemming languages "xx[,yy]" (borrowed), NULL = detect */
+    const char *const *extra;    /* extra folded words ORed in (e.g. feedback terms), borrowed */
+    const double *extra_weight;  /* their weights (> 0) for quire_bm25() */
+    size_t nextra;
+    /* Query planning on large notebooks (NULL: none). df(df_ctx, s, &df,
+     * &nrows) gives the chunks holding the tokens of MATCH string s and
+     * (when nrows is not NULL) the chunks of the notebook, e.g.
+     * quire_index_query_df(). With it, the document counts are passed to
+     * quire_bm25() and, when the notebook has gate_min_rows chunks or more
+     * (default 20,000), only the rarest words up to gate_budget chunks
+     * together (default max(2,000, chunks/50)) select candidates; the other
+     * words score them: (rare words) AND (all words). */
+    quire_status (*df)(void *df_ctx, const char *fts_string, int64_t *df, int64_t *nrows);
+    void *df_ctx;
+    int64_t gate_min_rows, gate_budget;
+    /* With gate_theta > 0 the gate is exact instead (MaxScore): the most
+     * common words whose score bounds idf * weight * (gate_k1 + 1) sum below
+     * gate_theta only score. quire_retrieve() runs the budget gate, takes
+     * the score of its last needed passage as theta and re-plans. A gated
+     * expression starts with '('. */
+    double gate_theta, gate_k1;
+} quire_query_opts;
+
+void quire_query_opts_default(quire_query_opts *o);
+/* quire_query_build() with options (NULL = defaults). */
+quire_status quire_query_build_ex(const char *text, size_t len, const quire_query_opts *o, char **out);
+/* Same, and *weights (caller frees) receives the per-phrase weights of the
+ * expression for quire_bm25_params.phrase_weights: 1 (plus any matching
+ * extra weight) for question words, -1 (default) for word pairs, the extra
+ * weight for extra words; *dfs (when not NULL; caller frees) the document
+ * count of each phrase for quire_bm25_params.phrase_df (-1 when unknown). */
+quire_status quire_query_build_weighted(const char *text, size_t len, const quire_query_opts *o, char **out,
+                                        char **weights, char **dfs);
 
 /* The distinct content words of text, lower-cased with accents removed, in
  * order of first appearance; stopwords dropped. *terms is a malloc'ed array
@@ -41,6 +85,13 @@ typedef struct quire_retrieve_opts {
     int per_doc_cap;            /* at most this many passages per document (default 3; 0 = no cap) */
     double references_weight;   /* score multiplier for bibliography chunks (default 0.5) */
     quire_fts_weights weights;  /* BM25 column weights (default text 1, title 2, section 1.5) */
+    quire_query_opts query;     /* how the question becomes a MATCH expression */
+    bool fts5_bm25;             /* rank with FTS5's bm25() instead of quire_bm25() */
+    quire_bm25_params bm25;     /* quire_bm25() parameters */
+    bool prf;                   /* RM3 pseudo-relevance feedback (second pass) */
+    int prf_docs;               /* feedback passages (default 10) */
+    int prf_terms;              /* expansion words (default 10) */
+    double prf_lambda;          /* weight of the original question, 0..1 (default 0.5) */
 } quire_retrieve_opts;
 
 void quire_retrieve_opts_default(quire_retrieve_opts *opts);

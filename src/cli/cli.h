@@ -56,6 +56,8 @@ int cmd_rm(cli_ctx *ctx, int argc, char **argv);
 int cmd_search(cli_ctx *ctx, int argc, char **argv);
 int cmd_ask(cli_ctx *ctx, int argc, char **argv);
 int cmd_eval(cli_ctx *ctx, int argc, char **argv);
+/* quire eval retrieval (src/cli/cmd_eval_retrieval.c); argv[0] is "retrieval". */
+int cmd_eval_retrieval(cli_ctx *ctx, int argc, char **argv);
 int cmd_chat(cli_ctx *ctx, int argc, char **argv);
 int cmd_config(cli_ctx *ctx, int argc, char **argv);
 int cmd_model(cli_ctx *ctx, int argc, char **argv);

@@ -378,7 +378,9 @@ static int run_answers(cli_ctx *ctx, int argc, char **argv)
 int cmd_eval(cli_ctx *ctx, int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "answers")) return run_answers(ctx, argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "retrieval")) return cmd_eval_retrieval(ctx, argc - 1, argv + 1);
     fprintf(argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr,
-            "usage: quire eval answers --questions FILE.jsonl [--json] [-v]\n");
+            "usage: quire eval answers --questions FILE.jsonl [--json] [-v]\n"
+            "       quire eval retrieval --queries Q.jsonl --qrels R.tsv [--json]\n");
     return argc >= 2 && !strcmp(argv[1], "--help") ? EXIT_OK : EXIT_USAGE;
 }

@@ -6,6 +6,8 @@
  *   | u32 dim | dim values of dtype
  */
 #include "quire/index.h"
+#include "index/rank.h"
+#include "index/tokenizer.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -14,8 +16,22 @@
 #include <string.h>
 #include <time.h>
 
+#define DF_CACHE_SLOTS 4096   /* per connection, power of two */
+
+typedef struct df_entry {
+    char term[48];      /* token; longer tokens are not cached */
+    int64_t df;
+    bool used;
+} df_entry;
+
 struct quire_index {
     sqlite3 *db;
+    df_entry *df_cache;     /* DF_CACHE_SLOTS entries, or NULL before first use */
+    int64_t df_rows;        /* chunk count at the time the cache was filled, -1 = unknown */
+    int df_version;         /* PRAGMA data_version when the cache was filled */
+    bool has_vocab;         /* temp.quire_vocab created */
+    int batch;          /* > 0 inside quire_index_begin() .. commit/rollback */
+    bool has_porter;    /* temp.porter_fts built (evaluation baseline) */
     char errmsg[512];
 };
 
@@ -38,33 +54,65 @@ const char *quire_index_errmsg(const quire_index *idx)
     return idx ? idx->errmsg : "no index";
 }
 
-static const char *schema_v1 =
+/* The FTS5 index over chunks (schema version 2: the "quire" tokenizer of
+ * src/index/tokenizer.c; version 1 used unicode61). meta.fts_tokenizer
+ * records the tokenizer version the index was built with. */
+#define FTS_SCHEMA                                                                                \
+    "CREATE VIRTUAL TABLE chunks_fts USING fts5(text, title, section,"                            \
+    "  content='chunks', content_rowid='id', tokenize='quire');"                                  \
+    "CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN"                                       \
+    "  INSERT INTO chunks_fts(rowid, text, title, section) VALUES (new.id, new.text, new.title, new.section);" \
+    "END;"                                                                                        \
+    "CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN"                                       \
+    "  INSERT INTO chunks_fts(chunks_fts, rowid, text, title, section)"                           \
+    "  VALUES ('delete', old.id, old.text, old.title, old.section);"                              \
+    "END;"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define FTS_TOKENIZER_META "quire " STR(FTS_TOKENIZER_VERSION)
+
+static const char *migrate_1_to_2 =
+    "DROP TRIGGER IF EXISTS chunks_ai;"
+    "DROP TRIGGER IF EXISTS chunks_ad;"
+    "DROP TABLE IF EXISTS chunks_fts;"
+    FTS_SCHEMA
+    "INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild');"
+    "UPDATE meta SET value = '2' WHERE key = 'schema_version';"
+    "INSERT OR REPLACE INTO meta(key, value) VALUES ('fts_tokenizer', '" FTS_TOKENIZER_META "');";
+
+/* Version 3: documents.description and the links table (hrefs found in a
+ * document, recorded for later use, never fetched). */
+#define LINKS_SCHEMA                                                                              \
+    "CREATE TABLE links(doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"      \
+    "  ordinal INTEGER NOT NULL, href TEXT NOT NULL, PRIMARY KEY(doc_id, ordinal));"
+
+static const char *migrate_2_to_3 =
+    "ALTER TABLE documents ADD COLUMN description TEXT;"
+    LINKS_SCHEMA
+    "UPDATE meta SET value = '3' WHERE key = 'schema_version';";
+
+static const char *schema_v3 =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     "CREATE TABLE documents("
     "  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, path TEXT, format TEXT,"
     "  sha256 TEXT, size INTEGER, mtime INTEGER, title TEXT, authors TEXT, date TEXT,"
     "  language TEXT, pages INTEGER, status TEXT NOT NULL, error TEXT, warnings TEXT,"
-    "  added_at INTEGER);"
+    "  added_at INTEGER, description TEXT);"
+    LINKS_SCHEMA
     "CREATE TABLE chunks("
     "  id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,"
     "  ordinal INTEGER NOT NULL, page_start INTEGER, page_end INTEGER, page_label TEXT,"
     "  section TEXT, anchor TEXT, char_start INTEGER, char_end INTEGER, flags INTEGER NOT NULL DEFAULT 0,"
     "  title TEXT, text TEXT NOT NULL);"
     "CREATE INDEX chunks_doc ON chunks(doc_id, ordinal);"
-    "CREATE VIRTUAL TABLE chunks_fts USING fts5(text, title, section,"
-    "  content='chunks', content_rowid='id', tokenize='unicode61 remove_diacritics 2');"
-    "CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN"
-    "  INSERT INTO chunks_fts(rowid, text, title, section) VALUES (new.id, new.text, new.title, new.section);"
-    "END;"
-    "CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN"
-    "  INSERT INTO chunks_fts(chunks_fts, rowid, text, title, section)"
-    "  VALUES ('delete', old.id, old.text, old.title, old.section);"
-    "END;"
+    FTS_SCHEMA
     "CREATE TABLE embeddings(chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,"
     "  model TEXT NOT NULL, vec BLOB NOT NULL, PRIMARY KEY(chunk_id, model));"
     "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE questions(id INTEGER PRIMARY KEY, asked_at INTEGER, question TEXT, answer_json TEXT);"
-    "INSERT INTO meta(key, value) VALUES ('schema_version', '1'), ('created_by', 'quire');";
+    "INSERT INTO meta(key, value) VALUES ('schema_version', '3'), ('created_by', 'quire'),"
+    "  ('fts_tokenizer', '" FTS_TOKENIZER_META "');";
 
 static quire_status exec(quire_index *idx, const char *sql)
 {
@@ -102,6 +150,31 @@ static quire_status schema_version(quire_index *idx, int *version)
     return QUIRE_OK;
 }
 
+/* An index built by another tokenizer version is rebuilt (writable) or
+ * refused (read-only): its tokens would not match the queries'. */
+static quire_status check_tokenizer(quire_index *idx, bool writable)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(idx->db, "SELECT value FROM meta WHERE key='fts_tokenizer'", -1, &st, NULL))
+        return db_fail(idx, "read tokenizer version");
+    bool same = sqlite3_step(st) == SQLITE_ROW &&
+                strcmp((const char *)sqlite3_column_text(st, 0), FTS_TOKENIZER_META) == 0;
+    sqlite3_finalize(st);
+    if (same) return QUIRE_OK;
+    if (!writable)
+        return fail(idx, QUIRE_ERR_SCHEMA, "the full-text index was built by another quire version:"
+                                           " run `quire add` once to rebuild it");
+    quire_status rc = exec(idx, "BEGIN IMMEDIATE");
+    if (rc) return rc;
+    rc = exec(idx, "INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild');"
+                   "INSERT OR REPLACE INTO meta(key, value) VALUES ('fts_tokenizer', '" FTS_TOKENIZER_META "');");
+    if (rc) {
+        exec(idx, "ROLLBACK");
+        return rc;
+    }
+    return exec(idx, "COMMIT");
+}
+
 static quire_status migrate(quire_index *idx, bool create)
 {
     int v;
@@ -111,11 +184,13 @@ static quire_status migrate(quire_index *idx, bool create)
         return fail(idx, QUIRE_ERR_SCHEMA,
                     "notebook schema version %d is newer than this quire (%d): upgrade quire", v,
                     QUIRE_SCHEMA_VERSION);
-    if (v == QUIRE_SCHEMA_VERSION) return QUIRE_OK;
+    if (v == QUIRE_SCHEMA_VERSION) return check_tokenizer(idx, true);
     if (v == 0 && !create) return fail(idx, QUIRE_ERR_SCHEMA, "empty database: not a quire notebook");
     if ((rc = exec(idx, "BEGIN IMMEDIATE"))) return rc;
-    if (v == 0) rc = exec(idx, schema_v1);
-    /* Future migrations: if (v == 1) rc = exec(idx, migrate_1_to_2); ... */
+    if (v == 0) rc = exec(idx, schema_v3);
+    if (v == 1) rc = exec(idx, migrate_1_to_2);
+    if (!rc && (v == 1 || v == 2)) rc = exec(idx, migrate_2_to_3);
+    /* Future migrations: if (!rc && v >= 1 && v <= 3) rc = exec(idx, migrate_3_to_4); ... */
     if (rc) {
         exec(idx, "ROLLBACK");
         return rc;
@@ -140,6 +215,8 @@ quire_status quire_index_open(const char *path, unsigned flags, quire_index **ou
     }
     sqlite3_busy_timeout(idx->db, 5000);
     quire_status rc = QUIRE_OK;
+    if (fts_tokenizer_register(idx->db) != QUIRE_OK || fts_rank_register(idx->db) != QUIRE_OK)
+        rc = fail(idx, QUIRE_ERR_DB, "cannot register the FTS5 tokenizer: %s", sqlite3_errmsg(idx->db));
     if (!(flags & QUIRE_INDEX_READONLY)) {
         rc = exec(idx, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
     }
@@ -155,6 +232,7 @@ quire_status quire_index_open(const char *path, unsigned flags, quire_index **ou
                           QUIRE_SCHEMA_VERSION);
             if (!rc && v < QUIRE_SCHEMA_VERSION)
                 rc = fail(idx, QUIRE_ERR_SCHEMA, "notebook schema version %d is old: run `quire add` to upgrade", v);
+            if (!rc) rc = check_tokenizer(idx, false);
         } else {
             rc = migrate(idx, flags & QUIRE_INDEX_CREATE);
         }
@@ -171,6 +249,7 @@ quire_status quire_index_open(const char *path, unsigned flags, quire_index **ou
 void quire_index_close(quire_index *idx)
 {
     if (!idx) return;
+    free(idx->df_cache);
     sqlite3_close(idx->db);
     free(idx);
 }
@@ -188,14 +267,15 @@ void quire_doc_info_clear(quire_doc_info *d)
     if (!d) return;
     free(d->key); free(d->path); free(d->format); free(d->sha256); free(d->title);
     free(d->authors); free(d->date); free(d->language); free(d->status); free(d->error);
-    free(d->warnings);
+    free(d->warnings); free(d->description);
     memset(d, 0, sizeof *d);
 }
 
 #define DOC_COLUMNS                                                                          \
     "d.id, d.key, d.path, d.format, d.sha256, d.size, d.mtime, d.title, d.authors, d.date, " \
     "d.language, d.pages, d.status, d.error, d.warnings, d.added_at, "                       \
-    "(SELECT count(*) FROM chunks c WHERE c.doc_id = d.id)"
+    "(SELECT count(*) FROM chunks c WHERE c.doc_id = d.id), d.description, "                 \
+    "(SELECT count(*) FROM links l WHERE l.doc_id = d.id)"
 
 static void read_doc_row(sqlite3_stmt *st, quire_doc_info *d)
 {
@@ -217,6 +297,8 @@ static void read_doc_row(sqlite3_stmt *st, quire_doc_info *d)
     d->warnings = col_text(st, 14);
     d->added_at = sqlite3_column_int64(st, 15);
     d->chunks = sqlite3_column_int(st, 16);
+    d->description = col_text(st, 17);
+    d->links = sqlite3_column_int(st, 18);
 }
 
 quire_status quire_index_get_doc(quire_index *idx, const char *key, quire_doc_info *out)
@@ -327,18 +409,76 @@ static quire_status insert_chunks(quire_index *idx, int64_t doc_id, const quire_
     return rc;
 }
 
+/* One document is one transaction; inside quire_index_begin() it is a
+ * savepoint of the caller's transaction. */
+static quire_status tx_begin(quire_index *idx)
+{
+    return exec(idx, idx->batch ? "SAVEPOINT doc" : "BEGIN IMMEDIATE");
+}
+
+static quire_status tx_commit(quire_index *idx)
+{
+    return exec(idx, idx->batch ? "RELEASE doc" : "COMMIT");
+}
+
+static void tx_rollback(quire_index *idx)
+{
+    exec(idx, idx->batch ? "ROLLBACK TO doc; RELEASE doc" : "ROLLBACK");
+}
+
+quire_status quire_index_begin(quire_index *idx)
+{
+    if (idx->batch) return fail(idx, QUIRE_ERR_INVALID, "a batch is already open");
+    quire_status rc = exec(idx, "BEGIN IMMEDIATE");
+    if (!rc) idx->batch = 1;
+    return rc;
+}
+
+quire_status quire_index_commit(quire_index *idx)
+{
+    if (!idx->batch) return fail(idx, QUIRE_ERR_INVALID, "no batch is open");
+    idx->batch = 0;
+    return exec(idx, "COMMIT");
+}
+
+void quire_index_rollback(quire_index *idx)
+{
+    if (!idx || !idx->batch) return;
+    idx->batch = 0;
+    exec(idx, "ROLLBACK");
+}
+
+static quire_status insert_links(quire_index *idx, int64_t doc_id, const quire_doc *doc)
+{
+    if (!doc->nlinks) return QUIRE_OK;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(idx->db, "INSERT INTO links(doc_id, ordinal, href) VALUES (?1, ?2, ?3)", -1, &st, NULL))
+        return db_fail(idx, "insert link");
+    quire_status rc = QUIRE_OK;
+    for (size_t i = 0; i < doc->nlinks && !rc; i++) {
+        sqlite3_bind_int64(st, 1, doc_id);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+        sqlite3_bind_text(st, 3, doc->links[i], -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE) rc = db_fail(idx, "insert link");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 quire_status quire_index_put_doc(quire_index *idx, const quire_doc_info *info, const quire_doc *doc,
                                  const quire_chunk *chunks, size_t nchunks)
 {
-    quire_status rc = exec(idx, "BEGIN IMMEDIATE");
+    quire_status rc = tx_begin(idx);
     if (rc) return rc;
     rc = delete_doc_rows(idx, info->key);
     sqlite3_stmt *st = NULL;
     const char *title = info->title ? info->title : doc->title;
     if (!rc && sqlite3_prepare_v2(idx->db,
                                   "INSERT INTO documents(key, path, format, sha256, size, mtime, title,"
-                                  " authors, date, language, pages, status, error, warnings, added_at)"
-                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'indexed', NULL, ?12, ?13)",
+                                  " authors, date, language, pages, status, error, warnings, added_at,"
+                                  " description)"
+                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'indexed', NULL, ?12, ?13, ?14)",
                                   -1, &st, NULL))
         rc = db_fail(idx, "insert document");
     if (!rc) {
@@ -355,18 +495,21 @@ quire_status quire_index_put_doc(quire_index *idx, const quire_doc_info *info, c
         sqlite3_bind_int(st, 11, info->pages ? info->pages : (int)doc->npages);
         bind_text_or_null(st, 12, doc->warnings);
         sqlite3_bind_int64(st, 13, (sqlite3_int64)time(NULL));
+        bind_text_or_null(st, 14, doc->description);
         if (sqlite3_step(st) != SQLITE_DONE) rc = db_fail(idx, "insert document");
     }
     sqlite3_finalize(st);
-    if (!rc) rc = insert_chunks(idx, sqlite3_last_insert_rowid(idx->db), doc, chunks, nchunks, title);
+    int64_t doc_id = sqlite3_last_insert_rowid(idx->db);
+    if (!rc) rc = insert_chunks(idx, doc_id, doc, chunks, nchunks, title);
+    if (!rc) rc = insert_links(idx, doc_id, doc);
     if (rc) {
         char keep[512];
         snprintf(keep, sizeof keep, "%s", idx->errmsg);
-        exec(idx, "ROLLBACK");
+        tx_rollback(idx);
         snprintf(idx->errmsg, sizeof idx->errmsg, "%s", keep);
         return rc;
     }
-    return exec(idx, "COMMIT");
+    return tx_commit(idx);
 }
 
 quire_status quire_index_put_failure(quire_index *idx, const quire_doc_info *info, const char *error)
@@ -405,15 +548,15 @@ quire_status quire_index_touch_doc(quire_index *idx, const char *key, int64_t si
 
 quire_status quire_index_remove_doc(quire_index *idx, const char *key)
 {
-    quire_status rc = exec(idx, "BEGIN IMMEDIATE");
+    quire_status rc = tx_begin(idx);
     if (rc) return rc;
     rc = delete_doc_rows(idx, key);
     if (!rc && sqlite3_changes(idx->db) == 0) rc = fail(idx, QUIRE_ERR_NOT_FOUND, "no document %s", key);
     if (rc) {
-        exec(idx, "ROLLBACK");
+        tx_rollback(idx);
         return rc;
     }
-    return exec(idx, "COMMIT");
+    return tx_commit(idx);
 }
 
 /* ---- search ---- */
@@ -457,34 +600,35 @@ static void read_hit_row(sqlite3_stmt *st, quire_hit *h, int score_col)
     if (score_col >= 0) h->score = -sqlite3_column_double(st, score_col);
 }
 
-quire_status quire_index_search_fts(quire_index *idx, const char *match,
-                                    const quire_fts_weights *weights, int k,
-                                    quire_hit **out, size_t *n)
+static quire_status search(quire_index *idx, const char *sql, const char *match,
+                           const quire_fts_weights *w, const quire_bm25_params *p, int k,
+                           quire_hit **out, size_t *n)
 {
     *out = NULL;
     *n = 0;
     if (k <= 0) return QUIRE_OK;
     if (k > 10000) k = 10000;
-    quire_fts_weights w = weights ? *weights : (quire_fts_weights){1.0, 1.0, 1.0};
     sqlite3_stmt *st;
-    const char *sql =
-        "SELECT " HIT_COLUMNS ", s.score FROM"
-        " (SELECT rowid AS id, bm25(chunks_fts, ?2, ?3, ?4) AS score FROM chunks_fts"
-        "  WHERE chunks_fts MATCH ?1 ORDER BY score LIMIT ?5) s"
-        " JOIN chunks c ON c.id = s.id JOIN documents d ON d.id = c.doc_id ORDER BY s.score";
     if (sqlite3_prepare_v2(idx->db, sql, -1, &st, NULL)) return db_fail(idx, "search");
     sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
-    sqlite3_bind_double(st, 2, w.text);
-    sqlite3_bind_double(st, 3, w.title);
-    sqlite3_bind_double(st, 4, w.section);
+    sqlite3_bind_double(st, 2, w->text);
+    sqlite3_bind_double(st, 3, w->title);
+    sqlite3_bind_double(st, 4, w->section);
     sqlite3_bind_int(st, 5, k);
+    if (p) {
+        sqlite3_bind_double(st, 6, p->k1);
+        sqlite3_bind_double(st, 7, p->b);
+        sqlite3_bind_double(st, 8, p->phrase_weight);
+        if (p->phrase_weights) sqlite3_bind_text(st, 9, p->phrase_weights, -1, SQLITE_STATIC);
+        if (p->phrase_df) sqlite3_bind_text(st, 10, p->phrase_df, -1, SQLITE_STATIC);
+    }
     quire_hit *hits = calloc((size_t)k, sizeof *hits);
     if (!hits) {
         sqlite3_finalize(st);
         return fail(idx, QUIRE_ERR_NOMEM, "out of memory");
     }
     size_t count = 0;
-    int r;
+    int r = SQLITE_DONE;
     while (count < (size_t)k && (r = sqlite3_step(st)) == SQLITE_ROW) read_hit_row(st, &hits[count++], 15);
     quire_status rc = QUIRE_OK;
     if (count < (size_t)k && r != SQLITE_DONE) {
@@ -500,6 +644,175 @@ quire_status quire_index_search_fts(quire_index *idx, const char *match,
     *out = hits;
     *n = count;
     return QUIRE_OK;
+}
+
+quire_status quire_index_search_fts(quire_index *idx, const char *match,
+                                    const quire_fts_weights *weights, int k,
+                                    quire_hit **out, size_t *n)
+{
+    quire_fts_weights w = weights ? *weights : (quire_fts_weights){1.0, 1.0, 1.0};
+    const char *sql =
+        "SELECT " HIT_COLUMNS ", s.score FROM"
+        " (SELECT rowid AS id, bm25(chunks_fts, ?2, ?3, ?4) AS score FROM chunks_fts"
+        "  WHERE chunks_fts MATCH ?1 ORDER BY score LIMIT ?5) s"
+        " JOIN chunks c ON c.id = s.id JOIN documents d ON d.id = c.doc_id ORDER BY s.score";
+    return search(idx, sql, match, &w, NULL, k, out, n);
+}
+
+quire_status quire_index_search_bm25f(quire_index *idx, const char *match, const quire_fts_weights *weights,
+                                      const quire_bm25_params *params, int k, quire_hit **out, size_t *n)
+{
+    quire_fts_weights w = weights ? *weights : (quire_fts_weights){1.0, 1.0, 1.0};
+    quire_bm25_params p = params ? *params : (quire_bm25_params){1.2, 0.75, 1.0, NULL, NULL};
+    const char *sql =
+        "SELECT " HIT_COLUMNS ", s.score FROM"
+        " (SELECT rowid AS id, quire_bm25(chunks_fts, ?6, ?7, ?8, ?9, ?10, ?2, ?3, ?4) AS score FROM chunks_fts"
+        "  WHERE chunks_fts MATCH ?1 ORDER BY score LIMIT ?5) s"
+        " JOIN chunks c ON c.id = s.id JOIN documents d ON d.id = c.doc_id ORDER BY s.score";
+    return search(idx, sql, match, &w, &p, k, out, n);
+}
+
+/* ---- document frequencies (for query planning) ---- */
+
+static int data_version(quire_index *idx)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(idx->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return v;
+}
+
+/* Drop cached frequencies when the notebook changed (ours or another
+ * connection's writes: data_version and our own total_changes). */
+static quire_status df_cache_check(quire_index *idx)
+{
+    int v = data_version(idx) ^ (int)(sqlite3_total_changes(idx->db) * 2654435761u);
+    if (!idx->df_cache) {
+        idx->df_cache = calloc(DF_CACHE_SLOTS, sizeof *idx->df_cache);
+        if (!idx->df_cache) return fail(idx, QUIRE_ERR_NOMEM, "out of memory");
+        idx->df_rows = -1;
+    } else if (v == idx->df_version) {
+        return QUIRE_OK;
+    } else {
+        memset(idx->df_cache, 0, DF_CACHE_SLOTS * sizeof *idx->df_cache);
+        idx->df_rows = -1;
+    }
+    idx->df_version = v;
+    return QUIRE_OK;
+}
+
+static uint32_t term_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* Rows of chunks_fts holding token t (exact token), through fts5vocab. */
+static quire_status token_df(quire_index *idx, const char *t, size_t n, int64_t *df)
+{
+    df_entry *e = NULL;
+    if (n < sizeof e->term) {
+        uint32_t h = term_hash(t, n) & (DF_CACHE_SLOTS - 1);
+        for (int probe = 0; probe < 8; probe++) {
+            df_entry *c = &idx->df_cache[(h + (uint32_t)probe) & (DF_CACHE_SLOTS - 1)];
+            if (c->used && strlen(c->term) == n && memcmp(c->term, t, n) == 0) {
+                *df = c->df;
+                return QUIRE_OK;
+            }
+            if (!c->used && !e) e = c;
+        }
+        if (!e) e = &idx->df_cache[h]; /* evict */
+    }
+    if (!idx->has_vocab) {
+        quire_status rc = exec(idx, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.quire_vocab USING fts5vocab(main, chunks_fts, row)");
+        if (rc) return rc;
+        idx->has_vocab = true;
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(idx->db, "SELECT doc FROM temp.quire_vocab WHERE term = ?1", -1, &st, NULL))
+        return db_fail(idx, "term frequency");
+    sqlite3_bind_text(st, 1, t, (int)n, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    *df = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (r != SQLITE_ROW && r != SQLITE_DONE) return db_fail(idx, "term frequency");
+    if (e) {
+        memcpy(e->term, t, n);
+        e->term[n] = '\0';
+        e->df = *df;
+        e->used = true;
+    }
+    return QUIRE_OK;
+}
+
+typedef struct df_ctx {
+    quire_index *idx;
+    int64_t df;
+    quire_status rc;
+} df_ctx;
+
+static int df_token(void *p, int tflags, const char *t, int n, int s, int e)
+{
+    (void)tflags;
+    (void)s;
+    (void)e;
+    df_ctx *c = p;
+    int64_t df = 0;
+    if (n <= 0) return SQLITE_OK;
+    c->rc = token_df(c->idx, t, (size_t)n, &df);
+    if (c->rc) return SQLITE_ERROR;
+    if (df > c->df) c->df = df;
+    return SQLITE_OK;
+}
+
+quire_status quire_index_query_df(quire_index *idx, const char *fts_string, int64_t *df, int64_t *nrows)
+{
+    *df = 0;
+    quire_status rc = df_cache_check(idx);
+    if (rc) return rc;
+    if (idx->df_rows < 0) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(idx->db, "SELECT count(*) FROM chunks", -1, &st, NULL)) return db_fail(idx, "count");
+        idx->df_rows = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_finalize(st);
+    }
+    if (nrows) *nrows = idx->df_rows;
+    if (!fts_string) return QUIRE_OK;
+    df_ctx c = {idx, 0, QUIRE_OK};
+    fts_tokenize_query(fts_string, (int)strlen(fts_string), &c, df_token);
+    if (c.rc) return c.rc;
+    *df = c.df;
+    return QUIRE_OK;
+}
+
+quire_status quire_index_search_porter(quire_index *idx, const char *match, int k,
+                                       quire_hit **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!idx->has_porter) {
+        quire_status rc = exec(idx,
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.porter_fts USING fts5(text, title, section,"
+            "  tokenize='porter unicode61');"
+            "DELETE FROM temp.porter_fts;"
+            "INSERT INTO temp.porter_fts(rowid, text, title, section) SELECT id, text, title, section FROM main.chunks;");
+        if (rc) return rc;
+        idx->has_porter = true;
+    }
+    quire_fts_weights w = {1.0, 1.0, 1.0};
+    const char *sql =
+        "SELECT " HIT_COLUMNS ", s.score FROM"
+        " (SELECT rowid AS id, bm25(porter_fts, ?2, ?3, ?4) AS score FROM temp.porter_fts"
+        "  WHERE porter_fts MATCH ?1 ORDER BY score LIMIT ?5) s"
+        " JOIN chunks c ON c.id = s.id JOIN documents d ON d.id = c.doc_id ORDER BY s.score";
+    return search(idx, sql, match, &w, NULL, k, out, n);
 }
 
 quire_status quire_index_get_chunk(quire_index *idx, int64_t chunk_id, quire_hit **out)

@@ -72,8 +72,9 @@ int main(void)
     write_doc("gamma.md", "# Gamma\n\nPenguins cannot fly but swim fast.\n");
     write_doc("broken.pdf", "%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage garbage\n");
     /* Latin-1 bytes: "Thé à la crème brûlée" with a meta charset */
-    write_doc("latin1.html", "<html><head><meta charset=\"iso-8859-1\"><title>Caf\xe9</title></head>"
-                             "<body><h1 id=\"top\">Recette</h1><p>Th\xe9 \xe0 la cr\xe8me br\xfbl\xe9" "e du chef.</p></body></html>");
+    write_doc("latin1.html", "<html><head><meta charset=\"iso-8859-1\"><title>Caf\xe9</title>"
+                             "<meta name=\"description\" content=\"Un dessert\"></head>"
+                             "<body><h1 id=\"top\">Recette</h1><p>Voir <a href=\"other.html#x\">la suite</a>.</p><p>Th\xe9 \xe0 la cr\xe8me br\xfbl\xe9" "e du chef.</p></body></html>");
     write_doc("ignored.bin", "not a document");
     time_t past = time(NULL) - 3600;
     set_mtime("alpha.md", past);
@@ -95,6 +96,11 @@ int main(void)
 
     quire_doc_info info;
     char p[700];
+    path_of(p, sizeof p, "latin1.html");
+    CHECK_EQ_INT(quire_index_get_doc(idx, p, &info), QUIRE_OK);
+    CHECK_STR(info.description, "Un dessert");
+    CHECK_EQ_INT(info.links, 1);
+    quire_doc_info_clear(&info);
     path_of(p, sizeof p, "broken.pdf");
     CHECK_EQ_INT(quire_index_get_doc(idx, p, &info), QUIRE_OK);
     CHECK_STR(info.status, "failed");
