@@ -2,15 +2,23 @@
  *
  * 1. Split each retrieved passage into sentences (blocks first, then
  *    sentence ends that are not abbreviations or decimals).
- * 2. Weight each question term by its rarity among the candidate sentences
- *    (idf), and score a sentence by the weighted share of question terms it
- *    contains (coverage), matching words by their Snowball stem in the
- *    question's language (folded first), so "chunked" meets "chunk" and
- *    "quantifié" meets "quantifier". Questions and headings are not answers:
- *    sentences ending in '?' and short blocks without a final period are
- *    skipped. A small bonus goes to sentences from higher-ranked passages.
- * 3. Refuse when the best sentence covers less than min_coverage.
- * 4. Select up to max_sentences good sentences, skipping near-duplicates,
+ * 2. Weight each question term (the content words and numbers of its word
+ *    bag, words.h: matched by Snowball stem in English or French, or by the
+ *    shared-prefix rule, so "chunked" meets "chunk", "quantifiée" meets
+ *    "quantifier" and "partitionner" meets "partition") by its rarity among
+ *    the candidate sentences (idf). When the question is not in the
+ *    passages' language, a plain word found in no passage is taken as
+ *    untranslated and weighs nothing; names, acronyms and numbers still do.
+ * 3. Score a sentence by the weighted share of the terms it contains
+ *    (coverage), and by that share counting its passage's title and section
+ *    (in context). Questions and headings are not answers: sentences ending
+ *    in '?' and short blocks without a final period are skipped. A small
+ *    bonus goes to sentences from higher-ranked passages.
+ * 4. Refuse when no usable sentence reaches min_coverage in context (0.8
+ *    times that across languages); when the question asks for a quantity
+ *    ("how many", "combien"...), only sentences holding a number count, and
+ *    others are ranked lower.
+ * 5. Select up to max_sentences good sentences, skipping near-duplicates,
  *    order them by passage rank then position, and cite each passage as [n].
  */
 #include "quire/answer.h"
