@@ -22,7 +22,6 @@
  *    order them by passage rank then position, and cite each passage as [n].
  */
 #include "quire/answer.h"
-#include "quire/cite.h"
 #include "quire/retrieve.h"
 
 #include "answer/words.h"
@@ -160,30 +159,7 @@ static unsigned long long term_mask(const word_bag *q, const char *text, size_t 
 
 const char *quire_guess_language(const char *text)
 {
-    static const char *const fr[] = {"le", "la", "les", "un", "une", "des", "du", "est", "pourquoi",
-                                     "comment", "quel", "quelle", "quels", "quelles", "que", "qui",
-                                     "dans", "pour", "avec", "sur", "pas", "ce", "cette", "sont",
-                                     "et", "au", "aux", "qu", "l", "d"};
-    static const char *const en[] = {"the", "a", "an", "is", "are", "why", "how", "what", "which",
-                                     "who", "of", "in", "for", "with", "on", "not", "this", "does",
-                                     "do", "and", "to", "can"};
-    int score_fr = 0, score_en = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        if (*p == 0xC3) score_fr++; /* é, è, à, ç... in UTF-8 */
-    const char *s = text;
-    while (*s) {
-        while (*s && !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'))) s++;
-        const char *b = s;
-        while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')) s++;
-        size_t len = (size_t)(s - b);
-        if (!len || len > 10) continue;
-        char w[12];
-        for (size_t i = 0; i < len; i++) w[i] = (char)(b[i] | 0x20);
-        w[len] = '\0';
-        for (size_t i = 0; i < sizeof fr / sizeof fr[0]; i++) if (!strcmp(w, fr[i])) score_fr += 2;
-        for (size_t i = 0; i < sizeof en / sizeof en[0]; i++) if (!strcmp(w, en[i])) score_en += 2;
-    }
-    return score_fr > score_en ? "fr" : "en";
+    return words_language(text, strlen(text));
 }
 
 static char *dup_or_null(const char *s)
@@ -392,14 +368,12 @@ quire_status quire_answer_extractive(const char *question, const quire_hit *hits
     unsigned long long *ctx_mask = calloc(nhits + 1, sizeof *ctx_mask);
     if (!ctx_mask) { rc = QUIRE_ERR_NOMEM; goto done; }
     unsigned long long anywhere = 0;
-    int en = 0, fr = 0;
     for (size_t h = 0; h < nhits; h++) {
         char ctx[1024];
         snprintf(ctx, sizeof ctx, "%s %s", hits[h].section ? hits[h].section : "",
                  hits[h].doc_title ? hits[h].doc_title : "");
         ctx_mask[h] = term_mask(&q, ctx, strlen(ctx), NULL);
         anywhere |= ctx_mask[h];
-        if (h < 3 && hits[h].text) *(strcmp(quire_cite_language(hits[h].text, strlen(hits[h].text)), "fr") ? &en : &fr) += 1;
     }
     /* idf of each term over the candidate sentences */
     double idf[MAX_TERMS], total = 0;
@@ -414,7 +388,7 @@ quire_status quire_answer_extractive(const char *question, const quire_hit *hits
     /* A question in another language than the passages: a word found in no
      * passage is most likely untranslated ("taille" for "size") and is not
      * asked of any sentence; names, acronyms and numbers still are. */
-    bool cross = strcmp(bag_language(&q), fr > en ? "fr" : "en") != 0;
+    bool cross = strcmp(words_language(question, strlen(question)), words_hits_language(hits, nhits)) != 0;
     for (size_t t = 0; t < nterms; t++) {
         bool plain_word = t < q.n_words && q.weight[t] < 2;
         if (cross && plain_word && !(anywhere & (1ull << t))) idf[t] = 0;

@@ -74,16 +74,14 @@ double quire_answer_relevance(const char *question, const quire_hit *hits, size_
     bool *present = calloc(q.n_words + q.n_numbers + 1, sizeof *present);
     double best = 0;
     if (!pb || !ok || !present) goto done;
-    int en = 0, fr = 0;
     for (size_t i = 0; i < nb; i++) {
         ok[i] = hit_bag(&hits[i], &pb[i]) == QUIRE_OK;
         if (!ok[i]) continue;
-        if (i < RELEVANCE_HITS) en += pb[i].lang_en, fr += pb[i].lang_fr;
         for (size_t k = 0; k < q.n_words; k++) present[k] = present[k] || bag_has_word_of(&pb[i], &q, k);
         for (size_t k = 0; k < q.n_numbers; k++)
             present[q.n_words + k] = present[q.n_words + k] || bag_has_number(&pb[i], q.numbers[k]);
     }
-    bool cross = strcmp(bag_language(&q), fr > en ? "fr" : "en") != 0;
+    bool cross = strcmp(words_language(question, strlen(question)), words_hits_language(hits, nhits)) != 0;
     double total = 0, missing = 0;
     for (size_t k = 0; k < q.n_words; k++) {
         bool counts = present[k] || !cross || q.weight[k] > 1;

@@ -454,9 +454,28 @@ bool bag_has_word_of(const word_bag *b, const word_bag *q, size_t k)
     return false;
 }
 
-const char *bag_language(const word_bag *b)
+const char *words_language(const char *text, size_t len)
 {
-    return b->lang_fr > b->lang_en ? "fr" : "en";
+    word_bag b;
+    if (bag_build(text, len, false, &b) != QUIRE_OK) return "en";
+    int en = b.lang_en, fr = b.lang_fr;
+    bag_free(&b);
+    /* accented letters typical of French */
+    for (size_t i = 0; i + 1 < len; i++) {
+        unsigned char c = (unsigned char)text[i], d = (unsigned char)text[i + 1];
+        if (c == 0xC3 && (d == 0xA9 || d == 0xA8 || d == 0xAA || d == 0xA0 || d == 0xA7 ||
+                          d == 0xB9 || d == 0xBB || d == 0xAE || d == 0xB4))
+            fr++;
+    }
+    return fr > en ? "fr" : "en";
+}
+
+const char *words_hits_language(const quire_hit *hits, size_t nhits)
+{
+    int fr = 0, en = 0;
+    for (size_t i = 0; i < nhits && i < 3; i++)
+        if (hits[i].text) *(strcmp(words_language(hits[i].text, strlen(hits[i].text)), "fr") ? &en : &fr) += 1;
+    return fr > en ? "fr" : "en";
 }
 
 bool words_asks_quantity(const char *text, size_t len)

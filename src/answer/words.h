@@ -21,6 +21,7 @@
 #define QUIRE_ANSWER_WORDS_H
 
 #include "quire/error.h"
+#include "quire/index.h"
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -56,8 +57,12 @@ bool bag_has_word_of(const word_bag *b, const word_bag *q, size_t k);
  * words count only in passage bags). */
 static inline bool bag_has_any_number(const word_bag *b) { return b->n_numbers > 0; }
 
-/* Guessed language of a bag ("en" or "fr") from its function words. */
-const char *bag_language(const word_bag *b);
+/* Guessed language of text[0..len) ("en" or "fr"): function words and
+ * French accented letters. */
+const char *words_language(const char *text, size_t len);
+
+/* The language most of the first three hits are written in. */
+const char *words_hits_language(const quire_hit *hits, size_t nhits);
 
 /* True when the text asks for a quantity ("how many", "how much",
  * "combien", "what percentage", "quel nombre", "what year", "en quelle
