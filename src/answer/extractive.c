@@ -24,6 +24,7 @@
 #include "quire/answer.h"
 #include "quire/retrieve.h"
 
+#include "answer/sources.h"
 #include "answer/words.h"
 #include "util/buf.h"
 
@@ -224,44 +225,6 @@ void quire_answer_free(quire_answer *a)
     free(a);
 }
 
-/* A short quote: the first max bytes of s, cut on a word boundary. */
-static char *make_quote(const char *s, size_t len, size_t max)
-{
-    buf b = QUIRE_BUF_INIT(0);
-    if (len > max) {
-        size_t cut = max;
-        while (cut > max / 2 && s[cut] != ' ') cut--;
-        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
-        if (buf_append(&b, s, cut) || buf_append_str(&b, "…")) goto fail;
-    } else if (buf_append(&b, s, len)) {
-        goto fail;
-    }
-    for (size_t i = 0; i < b.len; i++)
-        if (b.data[i] == '\n') b.data[i] = ' ';
-    return buf_steal(&b);
-fail:
-    buf_free(&b);
-    return NULL;
-}
-
-static quire_status fill_closest(quire_answer *a, const quire_hit *hits, size_t nhits)
-{
-    size_t n = nhits < 3 ? nhits : 3;
-    if (!n) return QUIRE_OK;
-    a->closest = calloc(n, sizeof *a->closest);
-    if (!a->closest) return QUIRE_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        quire_answer_source *s = &a->closest[i];
-        if (quire_hit_copy(&hits[i], &s->hit)) return QUIRE_ERR_NOMEM;
-        a->nclosest++;
-        s->quote = make_quote(hits[i].text, strlen(hits[i].text), 200);
-        if (!s->quote) return QUIRE_ERR_NOMEM;
-        s->span_start = hits[i].char_start;
-        s->span_end = hits[i].char_end;
-    }
-    return QUIRE_OK;
-}
-
 static int by_position(const void *x, const void *y)
 {
     const sentence *a = *(sentence *const *)x, *b = *(sentence *const *)y;
@@ -276,7 +239,7 @@ static quire_status refuse(quire_answer *a, const quire_hit *hits, size_t nhits)
     a->text = strdup(fr ? "Les documents indexés ne répondent pas à cette question."
                         : "The indexed documents do not answer this question.");
     if (!a->text) return QUIRE_ERR_NOMEM;
-    return fill_closest(a, hits, nhits);
+    return answer_fill_closest(a, hits, nhits);
 }
 
 static quire_status compose(quire_answer *a, const quire_hit *hits, sentence **chosen, size_t nchosen)
@@ -295,16 +258,13 @@ static quire_status compose(quire_answer *a, const quire_hit *hits, sentence **c
         for (size_t k = 0; k < a->nsources; k++)
             if (a->sources[k].hit.chunk_id == h->chunk_id) n = a->sources[k].n;
         if (!n) {
-            quire_answer_source *src = &a->sources[a->nsources];
-            if ((rc = quire_hit_copy(h, &src->hit))) break;
-            src->n = n = (int)++a->nsources;
-            src->quote = make_quote(h->text + s->start, s->end - s->start, 240);
-            src->span_start = h->char_start + (int64_t)s->start;
-            src->span_end = h->char_start + (int64_t)s->end;
-            if (!src->quote) { rc = QUIRE_ERR_NOMEM; break; }
+            n = (int)a->nsources + 1;
+            rc = answer_source_from_hit(h, n, s->start, s->end, &a->sources[a->nsources]);
+            a->nsources++; /* counted even on failure so quire_answer_free releases it */
+            if (rc) break;
         }
         quire_answer_sentence *as = &a->sentences[a->nsentences];
-        as->text = make_quote(h->text + s->start, s->end - s->start, SIZE_MAX / 2);
+        as->text = answer_quote(h->text + s->start, s->end - s->start, SIZE_MAX / 2);
         as->citations = malloc(sizeof(int));
         if (!as->text || !as->citations) {
             free(as->text);

@@ -1,6 +1,7 @@
 /* Model-backed answers: gate, prompt, generate, verify (see include/quire/generate.h). */
 #include "quire/generate.h"
 #include "quire/retrieve.h"
+#include "answer/sources.h"
 #include "answer/words.h"
 #include "util/buf.h"
 
@@ -9,7 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#define QUOTE_MAX 300
 #define RELEVANCE_HITS 3
 #define MAX_CANDIDATES 16  /* passages checked for the question's words */
 #define MISSING_MAX 0.2    /* share of the question absent from every candidate that refuses */
@@ -112,56 +112,6 @@ done:
     return best;
 }
 
-/* A one-line copy of s[0..len), cut on a word boundary at max bytes. */
-static char *quote_of(const char *s, size_t len, size_t max)
-{
-    buf b = QUIRE_BUF_INIT(0);
-    size_t cut = len;
-    if (len > max) {
-        cut = max;
-        while (cut > max / 2 && s[cut] != ' ') cut--;
-        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
-    }
-    if (buf_append(&b, s, cut) != QUIRE_OK || (cut < len && buf_append_str(&b, "\xe2\x80\xa6") != QUIRE_OK)) {
-        buf_free(&b);
-        return NULL;
-    }
-    for (size_t i = 0; i < b.len; i++)
-        if (b.data[i] == '\n' || b.data[i] == '\r' || b.data[i] == '\t') b.data[i] = ' ';
-    return buf_steal(&b);
-}
-
-static quire_status source_from_hit(const quire_hit *h, int n, size_t qs, size_t qe,
-                                    quire_answer_source *out)
-{
-    memset(out, 0, sizeof *out);
-    quire_status rc = quire_hit_copy(h, &out->hit);
-    if (rc) return rc;
-    out->n = n;
-    const char *t = h->text ? h->text : "";
-    size_t tl = strlen(t);
-    if (qe > tl || qs > qe) qs = 0, qe = tl;
-    out->quote = quote_of(t + qs, qe - qs, QUOTE_MAX);
-    out->span_start = h->char_start + (int64_t)qs;  /* the whole sentence, even if the quote is cut */
-    out->span_end = h->char_start + (int64_t)qe;
-    return out->quote ? QUIRE_OK : QUIRE_ERR_NOMEM;
-}
-
-static quire_status fill_closest(quire_answer *a, const quire_hit *hits, size_t nhits)
-{
-    size_t n = nhits < 3 ? nhits : 3;
-    if (!n) return QUIRE_OK;
-    a->closest = calloc(n, sizeof *a->closest);
-    if (!a->closest) return QUIRE_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        quire_status rc = source_from_hit(&hits[i], 0, 0, strlen(hits[i].text ? hits[i].text : ""),
-                                          &a->closest[i]);
-        if (rc) return rc;
-        a->nclosest++;
-    }
-    return QUIRE_OK;
-}
-
 static quire_status refuse(quire_answer *a, const char *why, const char *text, const quire_hit *hits,
                            size_t nhits)
 {
@@ -170,7 +120,7 @@ static quire_status refuse(quire_answer *a, const char *why, const char *text, c
     free(a->text);
     a->text = strdup(text ? text : quire_cite_refusal_sentence(a->language));
     if (!a->text) return QUIRE_ERR_NOMEM;
-    return fill_closest(a, hits, nhits);
+    return answer_fill_closest(a, hits, nhits);
 }
 
 /* The sentence of passage t that best matches the answer sentences citing it. */
@@ -313,7 +263,7 @@ quire_status quire_answer_generate(quire_llm *llm, const char *question, const q
         }
         for (size_t i = 0; i < prompt.n_omitted; i++) {
             const quire_hit *h = &hits[prompt.omitted[i]];
-            rc = source_from_hit(h, 0, 0, strlen(h->text ? h->text : ""), &g->omitted[i]);
+            rc = answer_source_from_hit(h, 0, 0, strlen(h->text ? h->text : ""), &g->omitted[i]);
             if (rc) {
                 quire_error_set(err, rc, "out of memory");
                 goto done;
@@ -427,7 +377,7 @@ quire_status quire_answer_generate(quire_llm *llm, const char *question, const q
         const quire_hit *h = &hits[prompt.included[k]];
         size_t qs, qe;
         best_span(h->text ? h->text : "", &v, num, &qs, &qe);
-        rc = source_from_hit(h, num, qs, qe, &a->sources[a->nsources]);
+        rc = answer_source_from_hit(h, num, qs, qe, &a->sources[a->nsources]);
         if (rc) {
             quire_error_set(err, rc, "out of memory");
             goto done;
