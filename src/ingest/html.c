@@ -815,17 +815,7 @@ static quire_status node_text(const xmlNode *n, buf *b)
 static quire_status set_meta_text(quire_doc *doc, const char *field, const char *value)
 {
     buf b = QUIRE_BUF_INIT(4096);
-    bool space = false;
-    quire_status rc = QUIRE_OK;
-    for (const char *p = value; *p && !rc; p++) {
-        if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
-            space = b.len > 0;
-            continue;
-        }
-        if (space) rc = buf_append_char(&b, ' ');
-        space = false;
-        if (!rc) rc = buf_append_char(&b, *p);
-    }
+    quire_status rc = buf_append_collapsed(&b, value);
     if (rc == QUIRE_ERR_TOO_BIG) rc = QUIRE_OK; /* a long description is cut, not an error */
     if (!rc && b.len) rc = quire_doc_set_meta(doc, field, b.data);
     buf_free(&b);
