@@ -39,13 +39,17 @@ typedef struct quire_generate_opts {
     quire_similarity_fn similarity;    /* optional embedder for verification */
     void *similarity_user;
     double retrieve_ms;        /* measured by the caller; reported as is (-1 unknown) */
-    double extractive_min_coverage; /* without a model, once past the gate (default 0.2) */
+    double extractive_min_coverage; /* without a model, once past the gate (default 0.5) */
 } quire_generate_opts;
 
 void quire_generate_opts_default(quire_generate_opts *opts);
 
 /* Share (0..1) of the question's content words found in the best of the
- * first three hits: the retrieval relevance the refusal gate uses. */
+ * first three hits: the retrieval relevance the refusal gate uses. It is 0
+ * when words of the question weighing a fifth of it or more occur in none of
+ * the hits (the notebook does not hold what is asked), counting only names,
+ * acronyms and numbers when the question is in another language than the
+ * hits (other words there are untranslated, not missing). */
 double quire_answer_relevance(const char *question, const quire_hit *hits, size_t nhits);
 
 /* Answer question from hits (best first) with llm. *out is new (free with

@@ -18,18 +18,7 @@
 
 const char *quire_cite_language(const char *text, size_t len)
 {
-    word_bag b;
-    if (bag_build(text, len, false, &b) != QUIRE_OK) return "en";
-    int en = b.lang_en, fr = b.lang_fr;
-    bag_free(&b);
-    /* accented letters typical of French */
-    for (size_t i = 0; i + 1 < len; i++) {
-        unsigned char c = (unsigned char)text[i], d = (unsigned char)text[i + 1];
-        if (c == 0xC3 && (d == 0xA9 || d == 0xA8 || d == 0xAA || d == 0xA0 || d == 0xA7 ||
-                          d == 0xB9 || d == 0xBB || d == 0xAE || d == 0xB4))
-            fr++;
-    }
-    return fr > en ? "fr" : "en";
+    return words_language(text, len);
 }
 
 /* ---- refusals ---- */

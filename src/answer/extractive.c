@@ -2,47 +2,45 @@
  *
  * 1. Split each retrieved passage into sentences (blocks first, then
  *    sentence ends that are not abbreviations or decimals).
- * 2. Weight each question term by its rarity among the candidate sentences
- *    (idf), and score a sentence by the weighted share of question terms it
- *    contains (coverage), matching words by their Snowball stem in the
- *    question's language (folded first), so "chunked" meets "chunk" and
- *    "quantifié" meets "quantifier". Questions and headings are not answers:
- *    sentences ending in '?' and short blocks without a final period are
- *    skipped. A small bonus goes to sentences from higher-ranked passages.
- * 3. Refuse when the best sentence covers less than min_coverage.
- * 4. Select up to max_sentences good sentences, skipping near-duplicates,
+ * 2. Weight each question term (the content words and numbers of its word
+ *    bag, words.h: matched by Snowball stem in English or French, or by the
+ *    shared-prefix rule, so "chunked" meets "chunk", "quantifiée" meets
+ *    "quantifier" and "partitionner" meets "partition") by its rarity among
+ *    the candidate sentences (idf). When the question is not in the
+ *    passages' language, a plain word found in no passage is taken as
+ *    untranslated and weighs nothing; names, acronyms and numbers still do.
+ * 3. Score a sentence by the weighted share of the terms it contains
+ *    (coverage), and by that share counting its passage's title and section
+ *    (in context). Questions and headings are not answers: sentences ending
+ *    in '?' and short blocks without a final period are skipped. A small
+ *    bonus goes to sentences from higher-ranked passages.
+ * 4. Refuse when no usable sentence reaches min_coverage in context (0.8
+ *    times that across languages); when the question asks for a quantity
+ *    ("how many", "combien"...), only sentences holding a number count, and
+ *    others are ranked lower.
+ * 5. Select up to max_sentences good sentences, skipping near-duplicates,
  *    order them by passage rank then position, and cite each passage as [n].
  */
 #include "quire/answer.h"
 #include "quire/retrieve.h"
 
+#include "answer/sources.h"
+#include "answer/words.h"
 #include "util/buf.h"
 
-#include <libstemmer.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_TERMS 32
+#define MAX_TERMS 64
 #define MAX_SENTENCES 4000
+#define CROSS_LANGUAGE_FACTOR 0.8
 
 void quire_extractive_opts_default(quire_extractive_opts *opts)
 {
     opts->max_sentences = 3;
     opts->min_coverage = 0.5;
-}
-
-/* Replace the folded word *w by its stem (same or shorter, so in place). */
-static void stem_word(struct sb_stemmer *st, char *w)
-{
-    if (!st) return;
-    const sb_symbol *out = sb_stemmer_stem(st, (const sb_symbol *)w, (int)strlen(w));
-    int n = sb_stemmer_length(st);
-    if (out && n > 0 && (size_t)n <= strlen(w)) {
-        memcpy(w, out, (size_t)n);
-        w[n] = '\0';
-    }
 }
 
 typedef struct sentence {
@@ -52,6 +50,8 @@ typedef struct sentence {
     unsigned long long mask;/* which question terms it contains */
     int words;
     bool usable;            /* false for questions and heading-like fragments */
+    bool number;            /* holds a number (digits or a number word) */
+    double in_context;      /* coverage counting the passage's title and section */
     bool chosen;
 } sentence;
 
@@ -139,49 +139,28 @@ static quire_status split_sentences(const char *t, size_t hit, sentence_list *ou
     return push_sentence(out, hit, t, start, len);
 }
 
-/* Bit mask of the stemmed question terms present in text[0..len). */
-static unsigned long long term_mask(struct sb_stemmer *st, const char *text, size_t len, char **stems,
-                                    size_t nterms)
+/* Bit mask of the question's terms (words of q, then its numbers, at most
+ * MAX_TERMS) present in text[0..len); *has_number (may be NULL) tells
+ * whether the text holds a number. */
+static unsigned long long term_mask(const word_bag *q, const char *text, size_t len, bool *has_number)
 {
-    char **words;
-    size_t n;
+    word_bag b;
     unsigned long long mask = 0;
-    if (quire_query_terms(text, len, 256, &words, &n)) return 0;
-    for (size_t i = 0; i < n; i++) {
-        stem_word(st, words[i]);
-        for (size_t t = 0; t < nterms; t++)
-            if (!strcmp(words[i], stems[t])) mask |= 1ull << t;
-    }
-    quire_terms_free(words, n);
+    if (has_number) *has_number = false;
+    if (bag_build(text, len, true, &b) != QUIRE_OK) return 0;
+    if (has_number) *has_number = bag_has_any_number(&b);
+    size_t t = 0;
+    for (size_t k = 0; k < q->n_words && t < MAX_TERMS; k++, t++)
+        if (bag_has_word_of(&b, q, k)) mask |= 1ull << t;
+    for (size_t k = 0; k < q->n_numbers && t < MAX_TERMS; k++, t++)
+        if (bag_has_number(&b, q->numbers[k])) mask |= 1ull << t;
+    bag_free(&b);
     return mask;
 }
 
 const char *quire_guess_language(const char *text)
 {
-    static const char *const fr[] = {"le", "la", "les", "un", "une", "des", "du", "est", "pourquoi",
-                                     "comment", "quel", "quelle", "quels", "quelles", "que", "qui",
-                                     "dans", "pour", "avec", "sur", "pas", "ce", "cette", "sont",
-                                     "et", "au", "aux", "qu", "l", "d"};
-    static const char *const en[] = {"the", "a", "an", "is", "are", "why", "how", "what", "which",
-                                     "who", "of", "in", "for", "with", "on", "not", "this", "does",
-                                     "do", "and", "to", "can"};
-    int score_fr = 0, score_en = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        if (*p == 0xC3) score_fr++; /* é, è, à, ç... in UTF-8 */
-    const char *s = text;
-    while (*s) {
-        while (*s && !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'))) s++;
-        const char *b = s;
-        while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')) s++;
-        size_t len = (size_t)(s - b);
-        if (!len || len > 10) continue;
-        char w[12];
-        for (size_t i = 0; i < len; i++) w[i] = (char)(b[i] | 0x20);
-        w[len] = '\0';
-        for (size_t i = 0; i < sizeof fr / sizeof fr[0]; i++) if (!strcmp(w, fr[i])) score_fr += 2;
-        for (size_t i = 0; i < sizeof en / sizeof en[0]; i++) if (!strcmp(w, en[i])) score_en += 2;
-    }
-    return score_fr > score_en ? "fr" : "en";
+    return words_language(text, strlen(text));
 }
 
 static char *dup_or_null(const char *s)
@@ -246,44 +225,6 @@ void quire_answer_free(quire_answer *a)
     free(a);
 }
 
-/* A short quote: the first max bytes of s, cut on a word boundary. */
-static char *make_quote(const char *s, size_t len, size_t max)
-{
-    buf b = QUIRE_BUF_INIT(0);
-    if (len > max) {
-        size_t cut = max;
-        while (cut > max / 2 && s[cut] != ' ') cut--;
-        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
-        if (buf_append(&b, s, cut) || buf_append_str(&b, "…")) goto fail;
-    } else if (buf_append(&b, s, len)) {
-        goto fail;
-    }
-    for (size_t i = 0; i < b.len; i++)
-        if (b.data[i] == '\n') b.data[i] = ' ';
-    return buf_steal(&b);
-fail:
-    buf_free(&b);
-    return NULL;
-}
-
-static quire_status fill_closest(quire_answer *a, const quire_hit *hits, size_t nhits)
-{
-    size_t n = nhits < 3 ? nhits : 3;
-    if (!n) return QUIRE_OK;
-    a->closest = calloc(n, sizeof *a->closest);
-    if (!a->closest) return QUIRE_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        quire_answer_source *s = &a->closest[i];
-        if (quire_hit_copy(&hits[i], &s->hit)) return QUIRE_ERR_NOMEM;
-        a->nclosest++;
-        s->quote = make_quote(hits[i].text, strlen(hits[i].text), 200);
-        if (!s->quote) return QUIRE_ERR_NOMEM;
-        s->span_start = hits[i].char_start;
-        s->span_end = hits[i].char_end;
-    }
-    return QUIRE_OK;
-}
-
 static int by_position(const void *x, const void *y)
 {
     const sentence *a = *(sentence *const *)x, *b = *(sentence *const *)y;
@@ -298,7 +239,7 @@ static quire_status refuse(quire_answer *a, const quire_hit *hits, size_t nhits)
     a->text = strdup(fr ? "Les documents indexés ne répondent pas à cette question."
                         : "The indexed documents do not answer this question.");
     if (!a->text) return QUIRE_ERR_NOMEM;
-    return fill_closest(a, hits, nhits);
+    return answer_fill_closest(a, hits, nhits);
 }
 
 static quire_status compose(quire_answer *a, const quire_hit *hits, sentence **chosen, size_t nchosen)
@@ -317,16 +258,13 @@ static quire_status compose(quire_answer *a, const quire_hit *hits, sentence **c
         for (size_t k = 0; k < a->nsources; k++)
             if (a->sources[k].hit.chunk_id == h->chunk_id) n = a->sources[k].n;
         if (!n) {
-            quire_answer_source *src = &a->sources[a->nsources];
-            if ((rc = quire_hit_copy(h, &src->hit))) break;
-            src->n = n = (int)++a->nsources;
-            src->quote = make_quote(h->text + s->start, s->end - s->start, 240);
-            src->span_start = h->char_start + (int64_t)s->start;
-            src->span_end = h->char_start + (int64_t)s->end;
-            if (!src->quote) { rc = QUIRE_ERR_NOMEM; break; }
+            n = (int)a->nsources + 1;
+            rc = answer_source_from_hit(h, n, s->start, s->end, &a->sources[a->nsources]);
+            a->nsources++; /* counted even on failure so quire_answer_free releases it */
+            if (rc) break;
         }
         quire_answer_sentence *as = &a->sentences[a->nsentences];
-        as->text = make_quote(h->text + s->start, s->end - s->start, SIZE_MAX / 2);
+        as->text = answer_quote(h->text + s->start, s->end - s->start, SIZE_MAX / 2);
         as->citations = malloc(sizeof(int));
         if (!as->text || !as->citations) {
             free(as->text);
@@ -367,23 +305,15 @@ quire_status quire_answer_extractive(const char *question, const quire_hit *hits
     a->question = strdup(question);
     a->backend = strdup("extractive");
     a->language = strdup(quire_guess_language(question));
-    char **stems = NULL;
+    word_bag q;
+    memset(&q, 0, sizeof q);
     size_t nterms = 0;
     sentence_list sl = {0};
     sentence **chosen = NULL;
     quire_status rc = (!a->question || !a->backend || !a->language) ? QUIRE_ERR_NOMEM : QUIRE_OK;
-    if (!rc) rc = quire_query_terms(question, strlen(question), MAX_TERMS, &stems, &nterms);
-    struct sb_stemmer *st = sb_stemmer_new(strcmp(a->language ? a->language : "en", "fr") ? "english" : "french", "UTF_8");
-    for (size_t t = 0; !rc && t < nterms; t++) stem_word(st, stems[t]);
-    /* Stems can collide ("model", "models"): keep distinct ones. */
-    size_t uniq = 0;
-    for (size_t t = 0; !rc && t < nterms; t++) {
-        bool dup = false;
-        for (size_t u = 0; u < uniq; u++) dup = dup || !strcmp(stems[u], stems[t]);
-        if (dup) free(stems[t]);
-        else stems[uniq++] = stems[t];
-    }
-    nterms = uniq;
+    if (!rc) rc = bag_build(question, strlen(question), false, &q);
+    nterms = q.n_words + q.n_numbers;
+    if (nterms > MAX_TERMS) nterms = MAX_TERMS;
     for (size_t i = 0; !rc && i < nhits; i++) rc = split_sentences(hits[i].text ? hits[i].text : "", i, &sl);
 
     if (!rc && (nterms == 0 || sl.n == 0)) {
@@ -392,48 +322,66 @@ quire_status quire_answer_extractive(const char *question, const quire_hit *hits
     }
     if (rc) goto done;
 
-    unsigned long long ctx_mask = 0;
+    /* Terms of each passage's section path and title count as context: a
+     * sentence under "## Distillation" is about distillation even when it
+     * says "it". */
+    unsigned long long *ctx_mask = calloc(nhits + 1, sizeof *ctx_mask);
+    if (!ctx_mask) { rc = QUIRE_ERR_NOMEM; goto done; }
+    unsigned long long anywhere = 0;
+    for (size_t h = 0; h < nhits; h++) {
+        char ctx[1024];
+        snprintf(ctx, sizeof ctx, "%s %s", hits[h].section ? hits[h].section : "",
+                 hits[h].doc_title ? hits[h].doc_title : "");
+        ctx_mask[h] = term_mask(&q, ctx, strlen(ctx), NULL);
+        anywhere |= ctx_mask[h];
+    }
     /* idf of each term over the candidate sentences */
     double idf[MAX_TERMS], total = 0;
     int df[MAX_TERMS] = {0};
     for (size_t i = 0; i < sl.n; i++) {
         sentence *s = &sl.s[i];
-        s->mask = term_mask(st, hits[s->hit].text + s->start, s->end - s->start, stems, nterms);
+        s->mask = term_mask(&q, hits[s->hit].text + s->start, s->end - s->start, &s->number);
+        anywhere |= s->mask;
         for (size_t t = 0; t < nterms; t++)
             if (s->mask & (1ull << t)) df[t]++;
     }
+    /* A question in another language than the passages: a word found in no
+     * passage is most likely untranslated ("taille" for "size") and is not
+     * asked of any sentence; names, acronyms and numbers still are. */
+    bool cross = strcmp(words_language(question, strlen(question)), words_hits_language(hits, nhits)) != 0;
     for (size_t t = 0; t < nterms; t++) {
-        idf[t] = log(1.0 + ((double)sl.n + 1.0) / ((double)df[t] + 0.5));
+        bool plain_word = t < q.n_words && q.weight[t] < 2;
+        if (cross && plain_word && !(anywhere & (1ull << t))) idf[t] = 0;
+        else idf[t] = log(1.0 + ((double)sl.n + 1.0) / ((double)df[t] + 0.5));
         total += idf[t];
     }
+    /* A question asking for a quantity is answered only by a sentence with a number. */
+    bool quantity = words_asks_quantity(question, strlen(question));
     double best = 0;
     double top_hit = nhits && hits[0].score > 0 ? hits[0].score : 1.0;
     for (size_t i = 0; i < sl.n; i++) {
         sentence *s = &sl.s[i];
         const quire_hit *h = &hits[s->hit];
-        /* Terms in the passage's section path and title count as context: a
-         * sentence under "## Distillation" is about distillation even when it
-         * says "it". */
-        if (i == 0 || sl.s[i - 1].hit != s->hit) {
-            char ctx[1024];
-            snprintf(ctx, sizeof ctx, "%s %s", h->section ? h->section : "", h->doc_title ? h->doc_title : "");
-            ctx_mask = term_mask(st, ctx, strlen(ctx), stems, nterms);
-        }
         double got = 0, ctx_got = 0;
         for (size_t t = 0; t < nterms; t++) {
             if (s->mask & (1ull << t)) got += idf[t];
-            if ((s->mask | ctx_mask) & (1ull << t)) ctx_got += idf[t];
+            if ((s->mask | ctx_mask[s->hit]) & (1ull << t)) ctx_got += idf[t];
         }
         s->coverage = total > 0 ? got / total : 0;
-        double in_context = total > 0 ? ctx_got / total : 0;
+        s->in_context = total > 0 ? ctx_got / total : 0;
         double rank_bonus = 0.1 * (h->score > 0 ? h->score / top_hit : 0);
         bool lead = s->start == 0 || (s->start >= 2 && h->text[s->start - 1] == '\n');
         /* Walls of text make poor answers. */
         double shape = s->words > 80 ? 0.8 : 1.0;
-        s->score = (0.75 * s->coverage + 0.25 * in_context + rank_bonus + (lead ? 0.05 : 0)) * shape;
-        if (s->usable && s->coverage > best) best = s->coverage;
+        s->score = (0.75 * s->coverage + 0.25 * s->in_context + rank_bonus + (lead ? 0.05 : 0)) * shape;
+        if (quantity && !s->number) s->score *= 0.8;
+        if (s->usable && (s->number || !quantity) && s->in_context > best) best = s->in_context;
     }
-    if (best < opts->min_coverage) {
+    free(ctx_mask);
+    /* Matching across languages finds less of what a sentence does say
+     * (stems differ, only cognates and names match): a lower bar. */
+    double min_coverage = cross ? CROSS_LANGUAGE_FACTOR * opts->min_coverage : opts->min_coverage;
+    if (best < min_coverage) {
         rc = refuse(a, hits, nhits);
         goto done;
     }
@@ -451,7 +399,7 @@ quire_status quire_answer_extractive(const char *question, const quire_hit *hits
         sentence *pick = NULL;
         for (size_t i = 0; i < sl.n; i++) {
             sentence *s = &sl.s[i];
-            if (s->chosen || !s->usable || s->coverage < opts->min_coverage * 0.6) continue;
+            if (s->chosen || !s->usable || s->in_context < min_coverage * 0.6) continue;
             if (s->score < best_score * 0.6) continue;
             /* Skip a sentence that adds no question term and repeats a chosen one's. */
             bool redundant = false;
@@ -477,12 +425,11 @@ quire_status quire_answer_extractive(const char *question, const quire_hit *hits
             }
         }
     }
-    rc = compose(a, hits, chosen, nchosen);
+    rc = nchosen ? compose(a, hits, chosen, nchosen) : refuse(a, hits, nhits);
 done:
-    sb_stemmer_delete(st);
     free(chosen);
     free(sl.s);
-    quire_terms_free(stems, nterms);
+    bag_free(&q);
     if (rc) {
         quire_answer_free(a);
         return quire_error_set(err, rc, "extractive answer failed: %s", quire_strerror(rc));

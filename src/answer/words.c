@@ -2,8 +2,10 @@
 #include "answer/words.h"
 #include "util/buf.h"
 #include "util/utf8.h"
+#include "quire/retrieve.h"
 
 #include <glib.h>
+#include <libstemmer.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +70,8 @@ static const struct { const char *w; const char *num; } number_words[] = {
     {"sept", "7"}, {"huit", "8"}, {"neuf", "9"}, {"dix", "10"}, {"onze", "11"}, {"douze", "12"},
     {"treize", "13"}, {"quatorze", "14"}, {"quinze", "15"}, {"seize", "16"}, {"vingt", "20"},
     {"cent", "100"}, {"mille", "1000"}, {"moitie", "0.5"},
+    {"million", "1000000"}, {"millions", "1000000"}, {"billion", "1000000000"},
+    {"billions", "1000000000"}, {"milliard", "1000000000"}, {"milliards", "1000000000"},
 };
 
 static bool in_list(const char *const *list, size_t n, const char *w)
@@ -195,6 +199,39 @@ static size_t fold_char(gunichar c, char *out)
 }
 
 static bool is_digit_cp(gunichar c) { return c >= '0' && c <= '9'; }
+
+/* The English and French Snowball stems of every word of b (stems are
+ * never longer than the word). A missing stemmer leaves the word itself. */
+static quire_status add_stems(word_bag *b)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < b->n_words; i++) bytes += 2 * (strlen(b->words[i]) + 1);
+    b->stems = malloc(bytes + 1);
+    b->stem_en = calloc(b->n_words + 1, sizeof *b->stem_en);
+    b->stem_fr = calloc(b->n_words + 1, sizeof *b->stem_fr);
+    if (!b->stems || !b->stem_en || !b->stem_fr) return QUIRE_ERR_NOMEM;
+    struct sb_stemmer *st[2] = {sb_stemmer_new("english", "UTF_8"), sb_stemmer_new("french", "UTF_8")};
+    size_t at = 0;
+    for (size_t i = 0; i < b->n_words; i++) {
+        const char *w = b->words[i];
+        int wl = (int)strlen(w);
+        for (int l = 0; l < 2; l++) {
+            const sb_symbol *o = st[l] ? sb_stemmer_stem(st[l], (const sb_symbol *)w, wl) : NULL;
+            int n = st[l] ? sb_stemmer_length(st[l]) : 0;
+            if (!o || n <= 0 || n > wl) {
+                o = (const sb_symbol *)w;
+                n = wl;
+            }
+            memcpy(b->stems + at, o, (size_t)n);
+            b->stems[at + (size_t)n] = '\0';
+            (l ? b->stem_fr : b->stem_en)[i] = b->stems + at;
+            at += (size_t)n + 1;
+        }
+    }
+    sb_stemmer_delete(st[0]);
+    sb_stemmer_delete(st[1]);
+    return QUIRE_OK;
+}
 
 quire_status bag_build(const char *text, size_t len, bool is_passage, word_bag *out)
 {
@@ -339,6 +376,7 @@ quire_status bag_build(const char *text, size_t len, bool is_passage, word_bag *
         for (size_t i = 0; i < out->n_words; i++)
             if (!out->weight[i]) out->weight[i] = 1;
     }
+    if ((rc = add_stems(out)) != QUIRE_OK) goto fail;
     for (size_t i = 0; i < t.nn; i++) out->numbers[i] = out->store + t.noff[i];
     qsort(out->numbers, t.nn, sizeof *out->numbers, cmp_str);
     {
@@ -369,6 +407,9 @@ void bag_free(word_bag *b)
     free(b->weight);
     free(b->numbers);
     free(b->store);
+    free(b->stem_en);
+    free(b->stem_fr);
+    free(b->stems);
     memset(b, 0, sizeof *b);
 }
 
@@ -401,4 +442,73 @@ bool bag_has_word(const word_bag *b, const char *w)
 bool bag_has_number(const word_bag *b, const char *num)
 {
     return bsearch(&num, b->numbers, b->n_numbers, sizeof *b->numbers, cmp_str) != NULL;
+}
+
+bool bag_has_word_of(const word_bag *b, const word_bag *q, size_t k)
+{
+    if (k >= q->n_words) return false;
+    if (bag_has_word(b, q->words[k])) return true;
+    if (!q->stem_en || !b->stem_en) return false;
+    for (size_t i = 0; i < b->n_words; i++)
+        if (!strcmp(b->stem_en[i], q->stem_en[k]) || !strcmp(b->stem_fr[i], q->stem_fr[k])) return true;
+    return false;
+}
+
+const char *words_language(const char *text, size_t len)
+{
+    word_bag b;
+    if (bag_build(text, len, false, &b) != QUIRE_OK) return "en";
+    int en = b.lang_en, fr = b.lang_fr;
+    bag_free(&b);
+    /* accented letters typical of French */
+    for (size_t i = 0; i + 1 < len; i++) {
+        unsigned char c = (unsigned char)text[i], d = (unsigned char)text[i + 1];
+        if (c == 0xC3 && (d == 0xA9 || d == 0xA8 || d == 0xAA || d == 0xA0 || d == 0xA7 ||
+                          d == 0xB9 || d == 0xBB || d == 0xAE || d == 0xB4))
+            fr++;
+    }
+    return fr > en ? "fr" : "en";
+}
+
+const char *words_hits_language(const quire_hit *hits, size_t nhits)
+{
+    int fr = 0, en = 0;
+    for (size_t i = 0; i < nhits && i < 3; i++)
+        if (hits[i].text) *(strcmp(words_language(hits[i].text, strlen(hits[i].text)), "fr") ? &en : &fr) += 1;
+    return fr > en ? "fr" : "en";
+}
+
+bool words_asks_quantity(const char *text, size_t len)
+{
+    /* Folded phrases whose answer is a number (matched on word boundaries). */
+    static const char *const phrases[] = {
+        "how many", "how much", "how large", "how big", "how long", "how old", "how far",
+        "what percentage", "what proportion", "what fraction", "what number", "which year",
+        "what year", "in what year", "what size", "combien", "quel nombre", "quel pourcentage",
+        "quelle proportion", "quelle annee", "en quelle annee", "quel age", "quelle taille",
+    };
+    buf clean = QUIRE_BUF_INIT(0);
+    if (utf8_append_repaired(&clean, text ? text : "", len) != QUIRE_OK) return false;
+    char *f = quire_fold_word(clean.data ? clean.data : "", clean.len);
+    buf_free(&clean);
+    if (!f) return false;
+    /* runs of anything but letters and digits become one space */
+    size_t j = 0;
+    for (size_t i = 0; f[i]; i++) {
+        bool keep = g_ascii_isalnum(f[i]) || ((unsigned char)f[i] & 0x80);
+        if (keep) f[j++] = f[i];
+        else if (j && f[j - 1] != ' ') f[j++] = ' ';
+    }
+    f[j] = '\0';
+    bool hit = false;
+    for (size_t i = 0; i < COUNT(phrases) && !hit; i++) {
+        size_t pl = strlen(phrases[i]);
+        for (const char *p = strstr(f, phrases[i]); p && !hit; p = strstr(p + 1, phrases[i])) {
+            bool left = p == f || !g_ascii_isalnum(p[-1]);
+            bool right = !g_ascii_isalnum(p[pl]);
+            hit = left && right;
+        }
+    }
+    free(f);
+    return hit;
 }

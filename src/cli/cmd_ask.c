@@ -227,16 +227,7 @@ int cmd_ask(cli_ctx *ctx, int argc, char **argv)
         else status = EXIT_ERROR;
         free(s);
     } else {
-        if (streamed) {
-            printf("\n");
-            if (answer->refused && answer->gen && answer->gen->refusal &&
-                strcmp(answer->gen->refusal, "model") != 0)
-                printf("%s\n", answer->text);
-        } else {
-            printf("%s\n", answer->text);
-        }
-        print_sources(answer);
-        print_verification(answer);
+        cli_print_answer(answer, streamed);
     }
     if (verbose && answer) cli_print_verbose(answer);
     quire_answer_free(answer);

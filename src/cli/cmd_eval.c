@@ -107,7 +107,8 @@ static void usage(FILE *out)
             "  -v         list the questions that missed\n"
             "  --min-relevance X  refusal gate: share of question words the best passages must\n"
             "             contain (default 0.45 extractive, 0.3 with a model)\n"
-            "  --min-coverage X   extractive: share a chosen sentence must contain (default 0.2)\n"
+            "  --min-coverage X   extractive: share of the question the best sentence must\n"
+            "             contain, with its passage's title and section (default 0.5)\n"
             CLI_LLM_HELP);
 }
 

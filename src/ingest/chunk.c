@@ -16,6 +16,8 @@
  */
 #include "quire/ingest.h"
 
+#include "util/array.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,14 +44,8 @@ typedef struct unit_list {
 
 static quire_status push_unit(unit_list *l, size_t start, size_t end, size_t seg, int words)
 {
-    if (l->n == l->alloc) {
-        size_t na = l->alloc ? l->alloc * 2 : 64;
-        if (na > SIZE_MAX / sizeof(unit)) return QUIRE_ERR_TOO_BIG;
-        unit *p = realloc(l->u, na * sizeof(unit));
-        if (!p) return QUIRE_ERR_NOMEM;
-        l->u = p;
-        l->alloc = na;
-    }
+    quire_status rc = array_reserve((void **)&l->u, &l->alloc, l->n + 1, sizeof *l->u);
+    if (rc) return rc;
     l->u[l->n++] = (unit){start, end, seg, words};
     return QUIRE_OK;
 }
@@ -107,14 +103,8 @@ typedef struct chunk_list {
 
 static quire_status push_chunk(chunk_list *l, const quire_chunk *c)
 {
-    if (l->n == l->alloc) {
-        size_t na = l->alloc ? l->alloc * 2 : 32;
-        if (na > SIZE_MAX / sizeof(quire_chunk)) return QUIRE_ERR_TOO_BIG;
-        quire_chunk *p = realloc(l->c, na * sizeof(quire_chunk));
-        if (!p) return QUIRE_ERR_NOMEM;
-        l->c = p;
-        l->alloc = na;
-    }
+    quire_status rc = array_reserve((void **)&l->c, &l->alloc, l->n + 1, sizeof *l->c);
+    if (rc) return rc;
     l->c[l->n++] = *c;
     return QUIRE_OK;
 }

@@ -3,6 +3,7 @@
 
 #include "util/buf.h"
 #include "util/utf8.h"
+#include "util/array.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -57,22 +58,9 @@ void quire_doc_free(quire_doc *doc)
     free(doc);
 }
 
-static quire_status grow(void **arr, size_t *alloc, size_t need, size_t elem)
-{
-    if (need <= *alloc) return QUIRE_OK;
-    size_t n = *alloc ? *alloc * 2 : 16;
-    while (n < need) n *= 2;
-    if (n > SIZE_MAX / elem) return QUIRE_ERR_TOO_BIG;
-    void *p = realloc(*arr, n * elem);
-    if (!p) return QUIRE_ERR_NOMEM;
-    *arr = p;
-    *alloc = n;
-    return QUIRE_OK;
-}
-
 quire_status quire_doc_begin_page(quire_doc *doc, const char *label)
 {
-    quire_status rc = grow((void **)&doc->pages, &doc->pages_alloc, doc->npages + 1,
+    quire_status rc = array_reserve((void **)&doc->pages, &doc->pages_alloc, doc->npages + 1,
                            sizeof *doc->pages);
     if (rc) return rc;
     quire_page *p = &doc->pages[doc->npages];
@@ -99,7 +87,7 @@ static quire_status text_append(quire_doc *doc, const char *s, size_t len)
 {
     size_t cap = doc->max_bytes ? doc->max_bytes : DOC_DEFAULT_MAX_BYTES;
     if (len > cap || doc->text_len > cap - len) return QUIRE_ERR_TOO_BIG;
-    quire_status rc = grow((void **)&doc->text, &doc->text_alloc, doc->text_len + len + 1, 1);
+    quire_status rc = array_reserve((void **)&doc->text, &doc->text_alloc, doc->text_len + len + 1, 1);
     if (rc) return rc;
     memcpy(doc->text + doc->text_len, s, len);
     doc->text_len += len;
@@ -181,7 +169,7 @@ quire_status quire_doc_add_block(quire_doc *doc, const char *text, size_t len,
         }
     }
 
-    if ((rc = grow((void **)&doc->segs, &doc->segs_alloc, doc->nsegs + 1, sizeof *doc->segs)))
+    if ((rc = array_reserve((void **)&doc->segs, &doc->segs_alloc, doc->nsegs + 1, sizeof *doc->segs)))
         goto out;
     if (doc->nsegs && (rc = text_append(doc, "\n\n", 2))) goto out;
     size_t start = doc->text_len;
@@ -256,7 +244,7 @@ quire_status quire_doc_add_link(quire_doc *doc, const char *href, size_t len)
     while (len && is_space((unsigned char)href[len - 1])) len--;
     if (!len || len > QUIRE_DOC_MAX_LINK_BYTES || doc->nlinks >= QUIRE_DOC_MAX_LINKS)
         return QUIRE_OK;
-    quire_status rc = grow((void **)&doc->links, &doc->links_alloc, doc->nlinks + 1,
+    quire_status rc = array_reserve((void **)&doc->links, &doc->links_alloc, doc->nlinks + 1,
                            sizeof *doc->links);
     if (rc) return rc;
     buf b = QUIRE_BUF_INIT(0);

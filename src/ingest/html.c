@@ -127,20 +127,6 @@ static bool ascii_incompatible(const char *n)
     return false;
 }
 
-/* UTF-16 without a BOM: ASCII markup leaves a NUL in every other byte. */
-static int utf16_guess(const unsigned char *s, size_t len)
-{
-    size_t n = len < 512 ? len : 512, even = 0, odd = 0;
-    for (size_t i = 0; i + 1 < n; i += 2) {
-        even += s[i] == 0;
-        odd += s[i + 1] == 0;
-    }
-    size_t pairs = n / 2;
-    if (pairs < 4) return 0;
-    if (odd * 10 > pairs * 4 && even * 20 < pairs) return 'l';
-    if (even * 10 > pairs * 4 && odd * 20 < pairs) return 'b';
-    return 0;
-}
 
 static void silent(void *ctx, const char *msg, ...)
 {
@@ -196,7 +182,7 @@ quire_status ingest_html_parse(const void *data, size_t len, xmlDoc **out, quire
         if (!utf8_valid(p, n)) rc = utf8_append_repaired(&conv, p, n);
     } else if (len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
         rc = utf8_append_utf16(&conv, p + 2, n - 2, s[0] == 0xFF);
-    } else if ((u16 = utf16_guess(s, len))) {
+    } else if ((u16 = utf16_guess_no_bom(s, len))) {
         rc = utf8_append_utf16(&conv, p, n, u16 == 'l');
     } else if (!utf8_valid(p, n)) {
         bool declared = declared_charset(p, n, cs, sizeof cs);
@@ -829,17 +815,7 @@ static quire_status node_text(const xmlNode *n, buf *b)
 static quire_status set_meta_text(quire_doc *doc, const char *field, const char *value)
 {
     buf b = QUIRE_BUF_INIT(4096);
-    bool space = false;
-    quire_status rc = QUIRE_OK;
-    for (const char *p = value; *p && !rc; p++) {
-        if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
-            space = b.len > 0;
-            continue;
-        }
-        if (space) rc = buf_append_char(&b, ' ');
-        space = false;
-        if (!rc) rc = buf_append_char(&b, *p);
-    }
+    quire_status rc = buf_append_collapsed(&b, value);
     if (rc == QUIRE_ERR_TOO_BIG) rc = QUIRE_OK; /* a long description is cut, not an error */
     if (!rc && b.len) rc = quire_doc_set_meta(doc, field, b.data);
     buf_free(&b);

@@ -279,17 +279,7 @@ static quire_status text_of(const xmlNode *n, buf *b)
 {
     xmlChar *t = xmlNodeGetContent((xmlNode *)n);
     if (!t) return QUIRE_OK;
-    quire_status rc = QUIRE_OK;
-    bool space = false;
-    for (const xmlChar *p = t; *p && !rc; p++) {
-        if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
-            space = b->len > 0;
-            continue;
-        }
-        if (space) rc = buf_append_char(b, ' ');
-        space = false;
-        if (!rc) rc = buf_append_char(b, (char)*p);
-    }
+    quire_status rc = buf_append_collapsed(b, (const char *)t);
     xmlFree(t);
     return rc;
 }

@@ -1,5 +1,6 @@
 /* Reading order of one PDF page (see pdf_layout.h for the method). */
 #include "ingest/pdf_layout.h"
+#include "util/array.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -33,19 +34,6 @@ typedef struct ctx {
     size_t lines_alloc, regions_alloc;
     quire_status rc;
 } ctx;
-
-static quire_status grow(void **arr, size_t *alloc, size_t need, size_t elem)
-{
-    if (need <= *alloc) return QUIRE_OK;
-    size_t n = *alloc ? *alloc * 2 : 32;
-    while (n < need) n *= 2;
-    if (n > SIZE_MAX / elem) return QUIRE_ERR_TOO_BIG;
-    void *p = realloc(*arr, n * elem);
-    if (!p) return QUIRE_ERR_NOMEM;
-    *arr = p;
-    *alloc = n;
-    return QUIRE_OK;
-}
 
 /* Sort ids[0..n) by key(frag) using the scratch array. */
 static void sort_ids(ctx *c, size_t *ids, size_t n, int axis)
@@ -130,7 +118,7 @@ static bool mergeable(ctx *c, const size_t *a, size_t na, const size_t *b, size_
 static int new_region(ctx *c, bool table)
 {
     pdf_layout *o = c->out;
-    if ((c->rc = grow((void **)&o->regions, &c->regions_alloc, o->nregions + 1, sizeof *o->regions)))
+    if ((c->rc = array_reserve((void **)&o->regions, &c->regions_alloc, o->nregions + 1, sizeof *o->regions)))
         return -1;
     pdf_region *r = &o->regions[o->nregions];
     r->x0 = r->y0 = INFINITY;
@@ -143,7 +131,7 @@ static int new_region(ctx *c, bool table)
 static void push_line(ctx *c, int region, const size_t *ids, size_t n, const unsigned char *cell)
 {
     pdf_layout *o = c->out;
-    if ((c->rc = grow((void **)&o->lines, &c->lines_alloc, o->nlines + 1, sizeof *o->lines))) return;
+    if ((c->rc = array_reserve((void **)&o->lines, &c->lines_alloc, o->nlines + 1, sizeof *o->lines))) return;
     pdf_line *l = &o->lines[o->nlines++];
     l->first = o->norder;
     l->n = n;

@@ -16,20 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* UTF-16 without a BOM: text in a Latin script leaves a NUL in every other byte. */
-static int utf16_guess(const unsigned char *s, size_t len)
-{
-    size_t n = len < 1024 ? len : 1024, even = 0, odd = 0;
-    for (size_t i = 0; i + 1 < n; i += 2) {
-        even += s[i] == 0;
-        odd += s[i + 1] == 0;
-    }
-    size_t pairs = n / 2;
-    if (pairs < 4) return 0;
-    if (odd * 10 > pairs * 4 && even * 20 < pairs) return 'l';
-    if (even * 10 > pairs * 4 && odd * 20 < pairs) return 'b';
-    return 0;
-}
 
 quire_status ingest_decode_text(const void *data, size_t len, buf *out)
 {
@@ -38,7 +24,7 @@ quire_status ingest_decode_text(const void *data, size_t len, buf *out)
         return utf8_append_repaired(out, (const char *)s + 3, len - 3);
     if (len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
         return utf8_append_utf16(out, (const char *)s + 2, len - 2, s[0] == 0xFF);
-    int u16 = utf16_guess(s, len);
+    int u16 = utf16_guess_no_bom(s, len);
     if (u16) return utf8_append_utf16(out, (const char *)s, len, u16 == 'l');
     if (utf8_valid((const char *)s, len)) return utf8_append_repaired(out, (const char *)s, len);
     return utf8_append_latin1(out, (const char *)s, len);

@@ -1,5 +1,6 @@
 #include "util/buf.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,4 +91,20 @@ char *buf_steal(buf *b)
     b->len = 0;
     b->alloc = 0;
     return p;
+}
+
+quire_status buf_append_collapsed(buf *b, const char *s)
+{
+    bool space = false;
+    quire_status rc = QUIRE_OK;
+    for (const char *p = s; *p && !rc; p++) {
+        if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
+            space = b->len > 0;
+            continue;
+        }
+        if (space) rc = buf_append_char(b, ' ');
+        space = false;
+        if (!rc) rc = buf_append_char(b, *p);
+    }
+    return rc;
 }

@@ -32,6 +32,11 @@ quire_status buf_printf(buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Append NUL-terminated s with each run of whitespace (space, tab, CR, LF)
+ * turned into one space; no space is added at the start of an empty buffer
+ * and none is left at the end. */
+quire_status buf_append_collapsed(buf *b, const char *s);
+
 /* Hand the data over to the caller (free() it); the buffer becomes empty.
  * Returns an empty string rather than NULL when nothing was appended, or
  * NULL if that allocation fails. */

@@ -152,3 +152,17 @@ size_t utf8_prefix(const char *s, size_t len, size_t max)
     while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80) i--;
     return i;
 }
+
+int utf16_guess_no_bom(const unsigned char *s, size_t len)
+{
+    size_t n = len < 1024 ? len : 1024, even = 0, odd = 0;
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        even += s[i] == 0;
+        odd += s[i + 1] == 0;
+    }
+    size_t pairs = n / 2;
+    if (pairs < 4) return 0;
+    if (odd * 10 > pairs * 4 && even * 20 < pairs) return 'l';
+    if (even * 10 > pairs * 4 && odd * 20 < pairs) return 'b';
+    return 0;
+}

@@ -32,6 +32,11 @@ quire_status utf8_append_latin1(buf *b, const char *s, size_t len);
  * trailing odd byte is dropped. */
 quire_status utf8_append_utf16(buf *b, const char *s, size_t len, bool le);
 
+/* UTF-16 without a BOM: Latin-script text (or ASCII markup) leaves a NUL in
+ * every other byte. Looks at the first 1 KiB; returns 'l' (little-endian),
+ * 'b' (big-endian) or 0 (not UTF-16 as far as can be told). */
+int utf16_guess_no_bom(const unsigned char *s, size_t len);
+
 /* Length in bytes of the longest prefix of s[0..len) that ends on a code
  * point boundary and is at most max bytes. */
 size_t utf8_prefix(const char *s, size_t len, size_t max);
