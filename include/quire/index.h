@@ -162,8 +162,10 @@ typedef struct quire_bm25_params {
 } quire_bm25_params;
 
 /* Document frequency for query planning: the number of chunks holding the
- * tokens of one MATCH string (a quoted word as the query builder writes it;
- * the largest count over its colocated variants), and the number of chunks.
+ * tokens of one MATCH string (a quoted word as the query builder writes it,
+ * without the quotes: the largest count over its colocated variants; a
+ * string of several words: the chunks holding them as a phrase, as
+ * quire_bm25() would count them), and the number of chunks.
  * Counts are cached per handle until the notebook changes. fts_string may be
  * NULL to get only *nrows. */
 quire_status quire_index_query_df(quire_index *idx, const char *fts_string, int64_t *df, int64_t *nrows);

@@ -8,6 +8,7 @@
 #include "quire/index.h"
 #include "index/rank.h"
 #include "index/tokenizer.h"
+#include "util/buf.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -19,7 +20,7 @@
 #define DF_CACHE_SLOTS 4096   /* per connection, power of two */
 
 typedef struct df_entry {
-    char term[48];      /* token; longer tokens are not cached */
+    char term[96];      /* token, or '\x01' + phrase string; longer ones are not cached */
     int64_t df;
     bool used;
 } df_entry;
@@ -764,21 +765,32 @@ static uint32_t term_hash(const char *s, size_t n)
     return h;
 }
 
+/* The cache slot of key (n bytes), or NULL when too long; *hit when found. */
+static df_entry *df_slot(quire_index *idx, const char *key, size_t n, bool *hit)
+{
+    *hit = false;
+    if (n >= sizeof idx->df_cache[0].term) return NULL;
+    uint32_t h = term_hash(key, n) & (DF_CACHE_SLOTS - 1);
+    df_entry *e = NULL;
+    for (int probe = 0; probe < 8; probe++) {
+        df_entry *c = &idx->df_cache[(h + (uint32_t)probe) & (DF_CACHE_SLOTS - 1)];
+        if (c->used && strlen(c->term) == n && memcmp(c->term, key, n) == 0) {
+            *hit = true;
+            return c;
+        }
+        if (!c->used && !e) e = c;
+    }
+    return e ? e : &idx->df_cache[h];
+}
+
 /* Rows of chunks_fts holding token t (exact token), through fts5vocab. */
 static quire_status token_df(quire_index *idx, const char *t, size_t n, int64_t *df)
 {
-    df_entry *e = NULL;
-    if (n < sizeof e->term) {
-        uint32_t h = term_hash(t, n) & (DF_CACHE_SLOTS - 1);
-        for (int probe = 0; probe < 8; probe++) {
-            df_entry *c = &idx->df_cache[(h + (uint32_t)probe) & (DF_CACHE_SLOTS - 1)];
-            if (c->used && strlen(c->term) == n && memcmp(c->term, t, n) == 0) {
-                *df = c->df;
-                return QUIRE_OK;
-            }
-            if (!c->used && !e) e = c;
-        }
-        if (!e) e = &idx->df_cache[h]; /* evict */
+    bool hit;
+    df_entry *e = df_slot(idx, t, n, &hit);
+    if (hit) {
+        *df = e->df;
+        return QUIRE_OK;
     }
     if (!idx->has_vocab) {
         quire_status rc = exec(idx, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.quire_vocab USING fts5vocab(main, chunks_fts, row)");
@@ -821,6 +833,55 @@ static int df_token(void *p, int tflags, const char *t, int n, int s, int e)
     return SQLITE_OK;
 }
 
+static int count_pos(void *p, int tflags, const char *t, int n, int s, int e)
+{
+    (void)t;
+    (void)n;
+    (void)s;
+    (void)e;
+    if (!(tflags & FTS5_TOKEN_COLOCATED)) (*(int *)p)++;
+    return SQLITE_OK;
+}
+
+/* Chunks matching a quoted phrase string (several positions): counted
+ * with the MATCH itself, as quire_bm25() would with xQueryPhrase(). */
+static quire_status phrase_df(quire_index *idx, const char *fts_string, int64_t *df)
+{
+    char key[sizeof idx->df_cache[0].term];
+    size_t n = strlen(fts_string);
+    df_entry *e = NULL;
+    if (n + 1 < sizeof key) {
+        key[0] = '\x01';
+        memcpy(key + 1, fts_string, n + 1);
+        bool hit;
+        e = df_slot(idx, key, n + 1, &hit);
+        if (hit) {
+            *df = e->df;
+            return QUIRE_OK;
+        }
+    }
+    buf q = QUIRE_BUF_INIT(0);
+    quire_status rc = buf_printf(&q, "\"%s\"", fts_string);
+    if (rc) return fail(idx, rc, "out of memory");
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(idx->db, "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?1", -1, &st, NULL)) {
+        buf_free(&q);
+        return db_fail(idx, "phrase frequency");
+    }
+    sqlite3_bind_text(st, 1, q.data, (int)q.len, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    *df = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    buf_free(&q);
+    if (r != SQLITE_ROW) return fail(idx, QUIRE_ERR_INVALID, "phrase frequency: %s", sqlite3_errmsg(idx->db));
+    if (e) {
+        memcpy(e->term, key, n + 2);
+        e->df = *df;
+        e->used = true;
+    }
+    return QUIRE_OK;
+}
+
 quire_status quire_index_query_df(quire_index *idx, const char *fts_string, int64_t *df, int64_t *nrows)
 {
     *df = 0;
@@ -834,6 +895,10 @@ quire_status quire_index_query_df(quire_index *idx, const char *fts_string, int6
     }
     if (nrows) *nrows = idx->df_rows;
     if (!fts_string) return QUIRE_OK;
+    if (strchr(fts_string, '"')) return fail(idx, QUIRE_ERR_INVALID, "document frequency: quote in %s", fts_string);
+    int npos = 0;
+    fts_tokenize_query(fts_string, (int)strlen(fts_string), &npos, count_pos);
+    if (npos > 1) return phrase_df(idx, fts_string, df);
     df_ctx c = {idx, 0, QUIRE_OK};
     fts_tokenize_query(fts_string, (int)strlen(fts_string), &c, df_token);
     if (c.rc) return c.rc;

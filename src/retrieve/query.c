@@ -405,7 +405,16 @@ static quire_status build(const char *text, size_t len, const quire_query_opts *
      * selecting words (counting a common pair would scan its doclists). */
     for (size_t i = 0; o->bigrams && !o->plain && i + 1 < n; i++) {
         if (gated && !(w[i].essential && w[i + 1].essential)) continue;
-        PHRASE(-1, -1, " OR \"%s%.*s %.*s\"", prefix, (int)(w[i].end - w[i].start), text + w[i].start,
+        /* its document count (cached by the index) spares quire_bm25() a
+         * scan of both words' doclists per question */
+        int64_t pdf = -1;
+        if (o->df) {
+            char two[MAX_WORD_BYTES * 8 + 64];
+            snprintf(two, sizeof two, "%s%.*s %.*s", prefix, (int)(w[i].end - w[i].start), text + w[i].start,
+                     (int)(w[i + 1].end - w[i + 1].start), text + w[i + 1].start);
+            if (o->df(o->df_ctx, two, &pdf, NULL) != QUIRE_OK) pdf = -1;
+        }
+        PHRASE(-1, pdf, " OR \"%s%.*s %.*s\"", prefix, (int)(w[i].end - w[i].start), text + w[i].start,
                (int)(w[i + 1].end - w[i + 1].start), text + w[i + 1].start);
     }
     /* Exact forms: the word as written (case and accents aside) scores on

@@ -89,7 +89,22 @@ static void compare_kernels(quire_index *idx, sqlite3 *ref, const char *question
                  SQLITE_OK);
     sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, w, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, d, -1, SQLITE_STATIC);
+    /* the reference counts the word pairs itself (xQueryPhrase), where the
+     * fast path was given the index's cached phrase counts */
+    char dref[4096];
+    size_t o = 0;
+    const char *pw = w, *pd = d;
+    while (pw && pd && *pd && o + 24 < sizeof dref) {
+        char *ew, *ed;
+        double wv = strtod(pw, &ew);
+        long long dv = strtoll(pd, &ed, 10);
+        if (ew == pw || ed == pd) break;
+        o += (size_t)snprintf(dref + o, sizeof dref - o, "%s%lld", o ? "," : "", wv < 0 ? -1LL : dv);
+        pw = *ew == ',' ? ew + 1 : ew;
+        pd = *ed == ',' ? ed + 1 : ed;
+    }
+    dref[o] = '\0';
+    sqlite3_bind_text(st, 3, dref, -1, SQLITE_STATIC);
     size_t i = 0;
     bool same = true;
     while (sqlite3_step(st) == SQLITE_ROW) {
