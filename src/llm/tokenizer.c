@@ -851,29 +851,23 @@ quire_status quire_tokenizer_encode(const quire_tokenizer *t, const char *text, 
         break;
     }
     case QUIRE_TOKENIZER_BPE:
+    case QUIRE_TOKENIZER_UGM: {
+        /* Same framing for both: special tokens as they are, text fragments
+         * through the model's own algorithm. */
+        void (*encode)(const quire_tokenizer *, const char *, size_t, tok_vec *) =
+            t->kind == QUIRE_TOKENIZER_BPE ? tok_bpe : tok_ugm;
         if (add_special && t->add_bos)
             tok_push(&out, t->special[QUIRE_SPECIAL_BOS]);
         for (size_t i = 0; i < fr.n && !out.oom; i++) {
             if (fr.v[i].id != QUIRE_TOKEN_NULL)
                 tok_push(&out, fr.v[i].id);
             else
-                tok_bpe(t, text + fr.v[i].off, fr.v[i].len, &out);
+                encode(t, text + fr.v[i].off, fr.v[i].len, &out);
         }
         if (add_special && t->add_eos)
             tok_push(&out, t->special[QUIRE_SPECIAL_EOS]);
         break;
-    case QUIRE_TOKENIZER_UGM:
-        if (add_special && t->add_bos)
-            tok_push(&out, t->special[QUIRE_SPECIAL_BOS]);
-        for (size_t i = 0; i < fr.n && !out.oom; i++) {
-            if (fr.v[i].id != QUIRE_TOKEN_NULL)
-                tok_push(&out, fr.v[i].id);
-            else
-                tok_ugm(t, text + fr.v[i].off, fr.v[i].len, &out);
-        }
-        if (add_special && t->add_eos)
-            tok_push(&out, t->special[QUIRE_SPECIAL_EOS]);
-        break;
+    }
     case QUIRE_TOKENIZER_WPM:
         if (add_special && t->special[QUIRE_SPECIAL_BOS] != QUIRE_TOKEN_NULL)
             tok_push(&out, t->special[QUIRE_SPECIAL_BOS]);
