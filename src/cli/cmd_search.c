@@ -3,6 +3,7 @@
 
 #include "quire/answer.h"
 #include "quire/retrieve.h"
+#include "util/utf8.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -95,7 +96,8 @@ int cmd_search(cli_ctx *ctx, int argc, char **argv)
         else status = EXIT_ERROR;
         free(s);
     } else if (n == 0) {
-        printf("no results for \"%s\"\n", query);
+        size_t shown = utf8_prefix(query, strlen(query), 200); /* a pasted page is not echoed whole */
+        printf("no results for \"%.*s%s\"\n", (int)shown, query, shown < strlen(query) ? "…" : "");
     } else {
         for (size_t i = 0; i < n; i++) {
             const quire_hit *h = &hits[i];
