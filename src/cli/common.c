@@ -110,7 +110,12 @@ bool cli_page_string(const quire_hit *h, char *out, size_t size)
     if (h->page_start <= 0) return false;
     char num[32];
     snprintf(num, sizeof num, "%d", h->page_start);
-    if (h->page_label && *h->page_label && strcmp(h->page_label, num) != 0)
+    /* EPUB chapters are pages labelled with their file inside the book. */
+    bool chapter = h->page_label && strchr(h->page_label, '/') &&
+                   (strstr(h->page_label, ".xhtml") || strstr(h->page_label, ".htm"));
+    if (chapter)
+        snprintf(out, size, "chapter %d (%s)", h->page_start, h->page_label);
+    else if (h->page_label && *h->page_label && strcmp(h->page_label, num) != 0)
         snprintf(out, size, "p. %d (printed %s)", h->page_start, h->page_label);
     else
         snprintf(out, size, "p. %d", h->page_start);
