@@ -7,30 +7,6 @@
 #include "../testutil.h"
 
 #ifndef QUIRE_HAVE_CAIRO
-/* Without page labels in the file, the printed page numbers become labels. */
-static void test_printed_numbers(void)
-{
-    membuf m = make_pages(4, 215);
-    quire_doc *doc = NULL;
-    CHECK_EQ_INT(quire_extract_pdf(m.data, m.len, NULL, &doc, NULL), QUIRE_OK);
-    if (doc) {
-        CHECK_EQ_INT(doc->npages, 4);
-        if (doc->npages == 4) {
-            CHECK_STR(doc->pages[0].label, "215");
-            CHECK_STR(doc->pages[3].label, "218");
-        }
-        CHECK(strstr(doc->text, "215") == NULL); /* the numbers are not text */
-        CHECK(strstr(doc->text, "Every page of this file") != NULL);
-    }
-    quire_doc_free(doc);
-    free(m.data);
-    m = make_pages(3, 0);
-    CHECK_EQ_INT(quire_extract_pdf(m.data, m.len, NULL, &doc, NULL), QUIRE_OK);
-    if (doc && doc->npages == 3) CHECK(doc->pages[1].label == NULL);
-    quire_doc_free(doc);
-    free(m.data);
-}
-
 int main(void)
 {
     SKIP("built without cairo: cannot draw test PDFs");
