@@ -2,17 +2,7 @@
  * lists, code, metadata, charsets, links. */
 #include "quire/ingest.h"
 #include "testutil.h"
-
-static const quire_segment *seg_with(const quire_doc *d, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (size_t i = 0; i < d->nsegs; i++) {
-        const quire_segment *s = &d->segs[i];
-        for (size_t k = s->start; k + n <= s->end; k++)
-            if (!memcmp(d->text + k, needle, n)) return s;
-    }
-    return NULL;
-}
+#include "doc_testutil.h"
 
 static quire_doc *html(const char *src, size_t len)
 {

@@ -3,21 +3,10 @@
  * cleanly. */
 #include "quire/ingest.h"
 #include "testutil.h"
+#include "doc_testutil.h"
 #include "zipbuild.h"
 
 #include <stdint.h>
-
-/* The segment whose text contains needle, or NULL. */
-static const quire_segment *seg_with(const quire_doc *d, const char *needle)
-{
-    for (size_t i = 0; i < d->nsegs; i++) {
-        const quire_segment *s = &d->segs[i];
-        size_t n = strlen(needle);
-        for (size_t k = s->start; k + n <= s->end; k++)
-            if (!memcmp(d->text + k, needle, n)) return s;
-    }
-    return NULL;
-}
 
 static quire_status extract_zip(const char *format, const zentry *e, size_t n,
                                 const quire_extract_opts *opts, quire_doc **doc, quire_error *err)
